@@ -1,0 +1,3 @@
+"""The engine: compiled rules, evaluation of one record, results and the manipulator chain."""
+
+from __future__ import annotations

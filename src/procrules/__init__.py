@@ -1,4 +1,4 @@
-"""procrules: processing rules for records in an e-commerce integration platform's manipulator chain.
+"""procrules: processing rules for records in the manipulator chain of an e-commerce platform.
 
 This module owns the public Python API; everything else is internal. The pipeline is
 parse -> check -> compile -> evaluate -> report, one subpackage each: ``language`` (grammar,

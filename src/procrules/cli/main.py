@@ -5,12 +5,18 @@ from __future__ import annotations
 import click
 
 from procrules import __version__
+from procrules.cli.check import check_command
+from procrules.cli.convert import convert
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="procrules")
 def cli() -> None:
     """Processing rules for orders, invoices and products."""
+
+
+cli.add_command(check_command)
+cli.add_command(convert)
 
 
 def main() -> None:

@@ -103,7 +103,7 @@ def check_source(source: str, label: str = "<string>") -> tuple[RuleSet | None, 
     parsed = parse(source, label)
     sink.extend(parsed.diagnostics)
     if parsed.ruleset is not None:
-        check(parsed.ruleset, sink)
+        check(parsed.ruleset, sink, partial=any(d.is_error for d in parsed.diagnostics))
     return parsed.ruleset, sink
 
 

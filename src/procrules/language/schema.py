@@ -75,11 +75,11 @@ def record_types() -> dict[str, t.Type]:
     return {name: _object_type(model, seen) for name, model in RECORD_TYPES.items()}
 
 
-def suggest(name: str, candidates: typing.Iterable[str]) -> str | None:
+def suggest(name: str, candidates: typing.Iterable[str], cutoff: float = 0.6) -> str | None:
     """The closest candidate to a misspelt name, if any is close enough."""
     pool = list(candidates)
     exact = {c.lower(): c for c in pool}
     if name.lower() in exact:
         return exact[name.lower()]
-    found = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
+    found = difflib.get_close_matches(name, pool, n=1, cutoff=cutoff)
     return found[0] if found else None

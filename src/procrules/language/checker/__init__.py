@@ -42,9 +42,17 @@ STAGES: tuple[tuple[str, Stage], ...] = (
 )
 
 
-def check(ruleset: RuleSet, sink: DiagnosticSink | None = None) -> CheckContext:
-    """Run every stage over ``ruleset``; the diagnostics are in the returned context's sink."""
-    ctx = CheckContext(ruleset=ruleset, sink=sink or DiagnosticSink(), known_types=record_types())
+def check(
+    ruleset: RuleSet, sink: DiagnosticSink | None = None, *, partial: bool = False
+) -> CheckContext:
+    """Run every stage over ``ruleset``; the diagnostics are in the returned context's sink.
+
+    ``partial`` says the file had syntax errors, so parts of it may be missing from the AST:
+    uses of constants that are not defined are then not reported (they may be in those parts).
+    """
+    ctx = CheckContext(
+        ruleset=ruleset, sink=sink or DiagnosticSink(), known_types=record_types(), partial=partial
+    )
     for _name, stage in STAGES:
         stage(ctx)
     return ctx

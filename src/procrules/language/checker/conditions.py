@@ -7,6 +7,7 @@ value; several values without one are refused with the quantifier to add.
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from procrules.language import ast
@@ -116,11 +117,23 @@ def _mismatch(
     hint = None
     if left.kind is t.Kind.STRING and right.is_number and isinstance(cond.right, ast.Lit):
         hint = f'to compare as text, write "{cond.right.value}"'
-    elif left.is_number and right.kind is t.Kind.STRING and isinstance(cond.right, ast.Lit):
+    elif (
+        left.is_number
+        and isinstance(cond.right, ast.Lit)
+        and isinstance(cond.right.value, str)
+        and _is_number_text(cond.right.value)
+    ):
         hint = f"to compare as a number, write {cond.right.value} without quotes"
     typer.sink.error(
         "E301", f"cannot compare {left.describe()} with {right.describe()}", where, hint
     )
+
+
+def _is_number_text(text: str) -> bool:
+    try:
+        return Decimal(text).is_finite()
+    except InvalidOperation:
+        return False
 
 
 def _date_literals(typer: Typer, left: t.Type, right: t.Type, cond: ast.Compare) -> None:

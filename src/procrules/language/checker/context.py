@@ -67,6 +67,8 @@ class CheckContext:
     set_directions: tuple[str, ...] = DIRECTIONS
     set_connection: str | None = None
     rule_scopes: dict[int, RuleScope] = field(default_factory=dict)
+    #: The file had syntax errors: parts of it (consts among them) may be missing.
+    partial: bool = False
 
     def scope_of(self, rule: ast.Rule) -> RuleScope:
         return self.rule_scopes.get(
@@ -91,4 +93,5 @@ def merged_type(known: dict[str, t.Type], names: tuple[str, ...]) -> t.Type:
                 fields[key] = ftype
             elif fields[key] != ftype:
                 fields[key] = t.ANY
-    return t.Type(t.Kind.OBJECT, name=" or ".join(names), fields=fields)
+    shown = ", ".join(names[:-1]) + " or " + names[-1]
+    return t.Type(t.Kind.OBJECT, name=shown, fields=fields)

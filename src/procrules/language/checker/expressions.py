@@ -137,14 +137,21 @@ class Typer:
 
     def _unknown_field(self, cur: t.Type, seg: ast.Field, env: Env) -> None:
         where = cur.name or "the record"
-        near = suggest(seg.name, (cur.fields or {}).keys())
-        hint: str | None = f'did you mean "{near}"?' if near else None
-        if near is None and cur is env.root:
+        fields = (cur.fields or {}).keys()
+        close = suggest(seg.name, fields, cutoff=0.75)
+        elsewhere: list[str] = []
+        if cur is env.root:
             elsewhere = [n for n, rt in record_types().items() if seg.name in (rt.fields or {})]
-            if elsewhere:
-                hint = f'"{seg.name}" is a field of {" and ".join(elsewhere)}, not of {where}'
-            else:
-                hint = "data with no place in the record belongs in custom data: customData[…]"
+        if close:
+            hint = f'did you mean "{close}"?'
+        elif elsewhere:
+            hint = f'"{seg.name}" is a field of {" and ".join(elsewhere)}, not of {where}'
+        elif near := suggest(seg.name, fields):
+            hint = f'did you mean "{near}"?'
+        elif cur is env.root:
+            hint = "data with no place in the record belongs in custom data: customData[…]"
+        else:
+            hint = None
         self.sink.error("E201", f'unknown field "{seg.name}" in {where}', seg.span, hint)
 
     def _custom_data(self, cur: t.Type, seg: ast.CustomDataRef, env: Env) -> t.Type | None:
@@ -217,6 +224,8 @@ class Typer:
     def const(self, ref: ast.ConstRef) -> Info:
         found = self.ctx.consts.get(ref.name)
         if found is None:
+            if self.ctx.partial:
+                return ANY_INFO  # the definition may be in a part that did not parse
             near = suggest(ref.name, self.ctx.consts.keys())
             hint = f'did you mean "{near}"?' if near else f"define it: const {ref.name} = …"
             self.sink.error("E202", f'undefined constant "{ref.name}"', ref.span, hint)

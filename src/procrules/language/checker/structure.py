@@ -134,7 +134,13 @@ def check_rule_scopes(ctx: CheckContext) -> None:
                 rule.keyword_span,
                 "remove the rule's `for`/`on`/`connection`, or move it to a rule set that fits",
             )
-            ctx.rule_scopes[id(rule)] = RuleScope(ctx.set_types, ctx.set_directions, connection)
+            # Check the rule against what it names itself, so its paths are judged for its types.
+            own_types = _known_only(ctx, own.record_types) or ctx.set_types
+            ctx.rule_scopes[id(rule)] = RuleScope(own_types, ctx.set_directions, connection)
+
+
+def _known_only(ctx: CheckContext, names: tuple[ast.Name, ...] | None) -> tuple[str, ...]:
+    return tuple(n.value for n in names or () if n.value in ctx.known_types)
 
 
 def _why_empty(ctx: CheckContext, rule: ast.Rule, scope: RuleScope, conflict: bool) -> str:

@@ -7,6 +7,7 @@ import click
 from procrules import __version__
 from procrules.cli.check import check_command
 from procrules.cli.convert import convert
+from procrules.cli.run import dry_run_command, run_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,6 +18,8 @@ def cli() -> None:
 
 cli.add_command(check_command)
 cli.add_command(convert)
+cli.add_command(run_command)
+cli.add_command(dry_run_command)
 
 
 def main() -> None:

@@ -1,0 +1,376 @@
+"""``procrules run`` and ``procrules dry-run``: apply rule files to records, in order, in bulk.
+
+This module owns the two commands, their shared options, and the processing of items: each item
+is parsed, made a record (:mod:`procrules.cli.inputs`), evaluated (``Book.apply``, or
+``Book.explain`` for a dry-run) and turned into ready output, either here or -- with
+``--workers N`` -- in a pool of processes that receive the rule book once (pool initializer) and
+raw text in chunks, and send back ready output text, in input order. Writing, the summary and the
+signals are :mod:`procrules.cli.outputs`; the human form of a dry-run is
+:mod:`procrules.cli.dryrun`.
+
+Exit codes (CLI.md): 0 every record ok, 3 some record not ok, 1 rule files with errors (nothing
+processed), 2 usage errors; 130 / 143 when interrupted by SIGINT / SIGTERM.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import sys
+from collections import deque
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from procrules import jsonio
+from procrules.cli.inputs import InputError, Item, error_result, load_record, read_items
+from procrules.cli.outputs import (
+    Destinations,
+    ProgressBar,
+    ResultWriter,
+    Tally,
+    Terminated,
+    render_result,
+    sigterm_raises,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+
+    from procrules.engine import Book, Context, Result
+
+#: What processing one item gives: its status, its result as one JSON line (``None`` when not
+#: needed), and the data the human renderer needs (``None`` for json/jsonl).
+Outcome = tuple[str, str | None, dict[str, Any] | None]
+
+CHUNK = 256  # items sent to a worker at a time
+IN_FLIGHT = 4  # chunks queued per worker: enough to keep workers busy, memory flat
+
+RULES_HELP = (
+    "Rule file or directory (every *.rules in it). Repeatable, and greedy: after --rules X, "
+    "the arguments that follow it and are directories or end in .rules are rule paths too "
+    "(--rules a.rules b.rules dir/ in.jsonl); the first one that is neither is INPUT."
+)
+
+
+# ---------------------------------------------------------------------------------- options
+
+
+def _is_rule_path(arg: str) -> bool:
+    return not arg.startswith("-") and (arg.endswith(".rules") or Path(arg).is_dir())
+
+
+def expand_rules(args: Iterable[str]) -> list[str]:
+    """``--rules a b.rules dir/ x`` -> ``--rules a --rules b.rules --rules dir/ x``: the
+    arguments right after a ``--rules`` value that are rule paths join it (up to ``--``)."""
+    given = list(args)
+    out: list[str] = []
+    greedy = False
+    i = 0
+    while i < len(given):
+        arg = given[i]
+        if arg == "--":
+            out.extend(given[i:])
+            break
+        if greedy and _is_rule_path(arg):
+            out += ["--rules", arg]
+            i += 1
+            continue
+        greedy = arg.startswith("--rules=")
+        if arg == "--rules" and i + 1 < len(given):
+            out += [arg, given[i + 1]]
+            greedy = True
+            i += 2
+            continue
+        out.append(arg)
+        i += 1
+    return out
+
+
+class RulesCommand(click.Command):
+    """A command whose ``--rules`` takes every rule path that follows it (see ``RULES_HELP``)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, expand_rules(args))
+
+
+def _options(default_format: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The options ``run`` and ``dry-run`` share."""
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        decorators = [
+            click.option("--rules", "rules", multiple=True, required=True, metavar="RULES",
+                         help=RULES_HELP),
+            click.option("--type", "record_type", type=click.Choice(["Order", "Invoice", "Product"]),
+                         help="Record type of the run. Default: each record's own recordType, "
+                         "else Order. A record whose recordType disagrees is an error result."),
+            click.option("--direction", type=click.Choice(["import", "export"]), default="import",
+                         show_default=True, help="Direction of the transfer."),
+            click.option("--connection", "connection", metavar="ID",
+                         help="The connection the run is for (the context connection)."),
+            click.option("--from", "source", type=click.Choice(["platform", "woocommerce"]),
+                         default="platform", show_default=True,
+                         help="Input format: platform records, or WooCommerce REST v3 orders "
+                         "(converted first; needs --connection)."),
+            click.option("--format", "fmt", type=click.Choice(["human", "json", "jsonl"]),
+                         default=default_format, show_default=True,
+                         help="jsonl: one result a line; json: one array; human: readable text."),
+            click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+                         help="Write here instead of stdout (atomically: complete or not at all)."),
+            click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+                         help="Processes evaluating in parallel; output order is input order."),
+            click.argument("inputs", nargs=-1, metavar="[INPUT]...",
+                           type=click.Path(exists=True, dir_okay=False, allow_dash=True)),
+        ]  # fmt: skip
+        for decorator in reversed(decorators):
+            func = decorator(func)
+        return func
+
+    return decorate
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What processing one item needs besides the book (picklable, sent to each worker)."""
+
+    record_type: str | None
+    direction: str
+    connection: str | None
+    source: str
+    fmt: str
+    dry_run: bool
+    rejected: bool
+
+    def context(self) -> Context:
+        from procrules.engine import Context
+
+        return Context(self.record_type, self.direction, self.connection)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------- processing
+
+
+def process_item(book: Book, context: Context, settings: Settings, item: Item) -> Outcome:
+    """Parse, convert, normalise and evaluate one item; its outcome, ready to write."""
+    before: dict[str, Any] | None = None
+    try:
+        record = load_record(item, settings.record_type, settings.source, settings.connection)
+    except InputError as exc:
+        result = error_result(item, exc.message)
+        if settings.dry_run:
+            result["trace"] = None
+    else:
+        if settings.dry_run:
+            evaluated, trace = book.explain(record, context)
+            result = evaluated.to_dict()
+            result["trace"] = trace.to_dict()
+            before = record
+        else:
+            result = result_dict(book.apply(record, context), record)
+    status: str = result["status"]
+    if settings.fmt != "human":
+        return status, jsonio.dumps(result), None
+    line = jsonio.dumps(result) if settings.rejected and status != "ok" else None
+    return status, line, {"file": item.file, "line": item.line, "result": result, "before": before}
+
+
+def result_dict(result: Result, record: dict[str, Any]) -> dict[str, Any]:
+    """``result.to_dict()`` for ``record``, an input already in normal form. When no change was
+    made (every status but ``ok`` with changes) the result record is that input as it came in,
+    so it is used as it is instead of normalising it a second time (half the cost of a record)."""
+    if result.changes:
+        return result.to_dict()
+    return {
+        "status": result.status,
+        "record": record,
+        "fired": [f.to_dict() for f in result.fired],
+        "changes": [],
+        "messages": [m.to_dict() for m in result.messages],
+        "error": None if result.error is None else result.error.to_dict(),
+    }
+
+
+_WORKER: tuple[Book, Context, Settings] | None = None
+
+
+def _init_worker(book: Book, settings: Settings) -> None:
+    """Pool initializer: the book and settings, once per worker. Ctrl-C is the parent's."""
+    global _WORKER  # noqa: PLW0603 - per-process state of a pool worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _WORKER = (book, settings.context(), settings)
+
+
+def _process_chunk(items: list[Item]) -> list[Outcome]:
+    assert _WORKER is not None
+    book, context, settings = _WORKER
+    return [process_item(book, context, settings, item) for item in items]
+
+
+def _chunks(items: Iterable[Item]) -> Iterator[list[Item]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, CHUNK)):
+        yield chunk
+
+
+def outcomes(
+    items: Iterable[Item], book: Book, settings: Settings, workers: int
+) -> Iterator[Outcome]:
+    """The outcome of every item, in input order; with ``workers > 1`` from a process pool,
+    with at most ``IN_FLIGHT`` chunks per worker queued (memory stays flat)."""
+    if workers <= 1:
+        context = settings.context()
+        for item in items:
+            yield process_item(book, context, settings, item)
+        return
+    pool = multiprocessing.get_context().Pool(
+        workers, initializer=_init_worker, initargs=(book, settings)
+    )
+    try:
+        pending: deque[Any] = deque()
+        for chunk in _chunks(items):
+            pending.append(pool.apply_async(_process_chunk, (chunk,)))
+            if len(pending) >= workers * IN_FLIGHT:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+        pool.close()
+        pool.join()
+    finally:
+        pool.terminate()
+
+
+# ---------------------------------------------------------------------------------- commands
+
+
+def _load(rules: tuple[str, ...]) -> Book:
+    """The rule book; rule errors are printed (like ``check``) and exit 1."""
+    import procrules
+    from procrules.language.frontend import RuleFileNotFoundError
+
+    try:
+        book = procrules.load(list(rules))
+    except RuleFileNotFoundError as exc:
+        raise click.UsageError(str(exc)) from None
+    except procrules.RuleError as exc:
+        errors = 0
+        for file in exc.files:
+            if file.diagnostics:
+                click.echo(file.render() + "\n", err=True)
+            errors += len(file.errors) + file.dropped
+        plural = "s" if errors != 1 else ""
+        click.echo(f"{errors} error{plural} in the rule files: no record processed", err=True)
+        raise SystemExit(1) from None
+    for warning in book.warnings:
+        click.echo(warning + "\n", err=True)
+    return book
+
+
+def execute(
+    settings: Settings,
+    rules: tuple[str, ...],
+    inputs: tuple[str, ...],
+    output: Path | None,
+    rejected: Path | None,
+    workers: int,
+) -> None:
+    """Run (or dry-run) every input record and exit with the code CLI.md gives."""
+    if settings.source == "woocommerce" and not settings.connection:
+        raise click.UsageError(
+            "--from woocommerce needs --connection ID: the connection id becomes each record's "
+            "source and the connection part of its custom data."
+        )
+    if settings.connection is not None and "|" in settings.connection:
+        raise click.BadParameter("must not contain '|'", param_hint="'--connection'")
+    book = _load(rules)
+    try:
+        destinations = Destinations(output, rejected)
+    except OSError as exc:
+        raise click.UsageError(str(exc)) from None
+    if settings.dry_run:
+        from procrules.cli.dryrun import render_dry_run
+
+        writer = ResultWriter(destinations, settings.fmt, render_dry_run)
+    else:
+        writer = ResultWriter(destinations, settings.fmt, render_result)
+    tally = Tally()
+    to_file = output is not None or not sys.stdout.isatty()
+    progress = ProgressBar(enabled=sys.stderr.isatty() and to_file)
+    counts = tally.counts
+    try:
+        with sigterm_raises():
+            results = outcomes(read_items(inputs), book, settings, workers)
+            try:
+                for status, line, data in results:
+                    writer.write(status, line, data)
+                    counts[status] += 1
+                    progress.advance()
+                writer.finish()
+            finally:
+                progress.stop()
+                results.close()
+            destinations.commit()
+    except (KeyboardInterrupt, Terminated) as exc:
+        destinations.abort()
+        targets = destinations.targets
+        nothing = f": nothing written to {' and '.join(targets)}" if targets else ""
+        click.echo(f"\ninterrupted after {tally.total} of the records{nothing}", err=True)
+        raise SystemExit(130 if isinstance(exc, KeyboardInterrupt) else 143) from None
+    except BaseException:
+        destinations.abort()
+        raise
+    click.echo(tally.summary(), err=True)
+    raise SystemExit(0 if tally.all_ok else 3)
+
+
+@click.command("run", cls=RulesCommand)
+@_options("jsonl")
+@click.option("--rejected", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write, as JSONL, the result of every record that is not ok.")  # fmt: skip
+def run_command(
+    rules: tuple[str, ...],
+    record_type: str | None,
+    direction: str,
+    connection: str | None,
+    source: str,
+    fmt: str,
+    output: Path | None,
+    workers: int,
+    inputs: tuple[str, ...],
+    rejected: Path | None,
+) -> None:
+    """Apply the rules to every record of INPUT and write one result per record, in order.
+
+    INPUT is a JSON file with one record or an array of records, or JSONL (one record a line);
+    - or none reads stdin. Input that is not a record gets an error result with its raw text.
+    A summary line goes to stderr. Exit codes: 0 all ok, 3 some records not ok, 1 rule errors
+    (nothing run), 2 usage errors.
+    """
+    settings = Settings(record_type, direction, connection, source, fmt, False, rejected is not None)
+    execute(settings, rules, inputs, output, rejected, workers)
+
+
+@click.command("dry-run", cls=RulesCommand)
+@_options("human")
+def dry_run_command(
+    rules: tuple[str, ...],
+    record_type: str | None,
+    direction: str,
+    connection: str | None,
+    source: str,
+    fmt: str,
+    output: Path | None,
+    workers: int,
+    inputs: tuple[str, ...],
+) -> None:
+    """Evaluate the rules like run, and explain: for each record, which rules fired and why
+    (each condition's operands and outcome), and a diff of the record.
+
+    Stores nothing. --format json/jsonl writes each result with its "trace" instead.
+    Exit codes as run.
+    """
+    settings = Settings(record_type, direction, connection, source, fmt, True, False)
+    execute(settings, rules, inputs, output, None, workers)

@@ -1,0 +1,133 @@
+"""The compiler: a checked rule file -> a :class:`CompiledRuleSet` of :class:`CompiledRule`.
+
+Each rule is compiled once per record type in its scope, against that type's schema: a path is
+typed exactly (``rows`` is a list of rows for an Order) and a field the type lacks reads as null
+(LANGUAGE.md section 12, "Scope") -- so the generated code needs no run-time type dispatch. The
+rule's condition becomes one generated function, its actions closures
+(:mod:`procrules.engine.actions`). Disabled rules are not compiled: they never run.
+
+Functions for ``explain`` (trace mode) are compiled separately, on first use, by
+:func:`compile_traced`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from procrules.engine.actions import Action, compile_action
+from procrules.engine.codegen import Emitter, Env
+from procrules.engine.conditions import condition
+from procrules.engine.result import FiredRule
+from procrules.language.checker import check
+from procrules.language.schema import record_types
+
+if TYPE_CHECKING:
+    from procrules.language import ast
+    from procrules.language.checker.context import CheckContext
+    from procrules.language.frontend import CheckedFile
+
+Condition = Callable[[Any, Any], Any]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CompiledRule:
+    """One rule: its effective scope, and per record type its condition and actions."""
+
+    ruleset: str
+    file: str
+    name: str
+    line: int
+    column: int
+    disabled: bool
+    types: frozenset[str]
+    directions: frozenset[str]
+    connection: str | None
+    fired: FiredRule
+    node: ast.Rule
+    conditions: dict[str, Condition | None] = field(default_factory=dict)
+    actions: dict[str, tuple[Action, ...]] = field(default_factory=dict)
+
+    def in_scope(self, record_type: str, direction: str, connection: str | None) -> bool:
+        return (
+            record_type in self.types
+            and direction in self.directions
+            and (self.connection is None or self.connection == connection)
+        )
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CompiledRuleSet:
+    """One rule file, compiled. ``checked`` keeps the file's text and diagnostics."""
+
+    name: str
+    file: str
+    checked: CheckedFile
+    rules: tuple[CompiledRule, ...]
+    consts: dict[str, ast.Const]
+
+
+def _emitter(checked: CheckedFile, ctx: CheckContext, *, trace: bool) -> Emitter:
+    consts = {name: const for name, (const, _type) in ctx.consts.items()}
+    return Emitter(consts, checked.file.label, trace=trace)
+
+
+def compile_file(checked: CheckedFile) -> CompiledRuleSet:
+    """Compile one checked rule file (which must have no errors)."""
+    ruleset = checked.ruleset
+    assert ruleset is not None, "compile_file needs a parsed file"
+    assert checked.ok, "compile_file needs a file without errors"
+    ctx = check(ruleset)
+    em = _emitter(checked, ctx, trace=False)
+    known = record_types()
+    name = checked.name
+    rules: list[CompiledRule] = []
+    for rule in ruleset.rules:
+        scope = ctx.scope_of(rule)
+        compiled = CompiledRule(
+            ruleset=name,
+            file=checked.file.label,
+            name=rule.name,
+            line=rule.keyword_span.line,
+            column=rule.keyword_span.column,
+            disabled=rule.disabled,
+            types=frozenset(scope.record_types),
+            directions=frozenset(scope.directions),
+            connection=scope.connection,
+            fired=FiredRule(name, rule.name),
+            node=rule,
+        )
+        if not rule.disabled:
+            for record_type in scope.record_types:
+                env = Env(known[record_type], known[record_type])
+                compiled.conditions[record_type] = _condition(em, rule, env)
+                compiled.actions[record_type] = tuple(
+                    compile_action(em, action, env) for action in rule.actions
+                )
+        rules.append(compiled)
+    consts = {n: c for n, (c, _t) in ctx.consts.items()}
+    return CompiledRuleSet(name, checked.file.label, checked, tuple(rules), consts)
+
+
+def _condition(em: Emitter, rule: ast.Rule, env: Env) -> Condition | None:
+    if rule.condition is None:
+        return None
+    return em.function(condition(em, rule.condition, env))
+
+
+def compile_traced(ruleset: CompiledRuleSet) -> dict[tuple[str, str], Condition | None]:
+    """Conditions generated in trace mode, per (rule name, record type)."""
+    checked = ruleset.checked
+    assert checked.ruleset is not None
+    ctx = check(checked.ruleset)
+    em = _emitter(checked, ctx, trace=True)
+    known = record_types()
+    out: dict[tuple[str, str], Condition | None] = {}
+    for rule in ruleset.rules:
+        if rule.disabled:
+            continue
+        for record_type in rule.types:
+            env = Env(known[record_type], known[record_type])
+            out[(rule.name, record_type)] = _condition(em, rule.node, env)
+    return out

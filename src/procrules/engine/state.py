@@ -1,0 +1,198 @@
+"""The evaluation state of one record: the working record (copy-on-write), changes and messages.
+
+The input record is never mutated. The working record starts as the input itself; the first write
+copies the root, and every write copies each container on its path once (a container this state
+copied is *owned*: it is reachable only from the working record, so later writes change it in
+place). An evaluation error simply drops the state: the input, untouched, is the answer. Owned
+containers are kept in ``owned`` by id *and* by reference, so an id is never reused while the
+state lives.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from procrules.engine.jsonform import entry_json_value, plain
+from procrules.engine.paths import CDKey, Location, entry_typed, location_text
+from procrules.engine.result import Change, Message
+from procrules.engine.values import EvalError, Site
+from procrules.records import CustomDataError, check_write, make_entry
+
+if TYPE_CHECKING:
+    from procrules.engine.compiler import CompiledRule
+
+
+def same_json(a: Any, b: Any) -> bool:
+    """Equality of two JSON values that tells ``1`` from ``true`` and ``"1"`` from ``1``."""
+    if a.__class__ is not b.__class__:
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same_json(v, b[k]) for k, v in a.items())
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same_json(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+class State:
+    """Per-record evaluation state. ``rule`` is the rule whose actions run now."""
+
+    __slots__ = ("changes", "fired", "messages", "owned", "rec", "rule", "trace", "writer")
+
+    def __init__(self, record: dict[str, Any], trace: list[Any] | None = None) -> None:
+        self.rec = record
+        self.owned: dict[int, Any] | None = None
+        self.changes: list[Change] = []
+        self.messages: list[Message] = []
+        self.fired: list[Any] = []
+        self.rule: CompiledRule | None = None
+        self.writer: str | None = None
+        self.trace = trace
+
+    # ---------------------------------------------------------------------- bookkeeping
+
+    def change(self, keys: Location, before: Any, after: Any) -> None:
+        rule = self.rule
+        assert rule is not None
+        self.changes.append(Change(rule.ruleset, rule.name, location_text(keys), before, after))
+
+    def message(self, level: str, text: str) -> None:
+        rule = self.rule
+        assert rule is not None
+        self.messages.append(Message(level, rule.ruleset, rule.name, text))
+
+    # ---------------------------------------------------------------------- copy-on-write
+
+    def _own(self, obj: Any) -> Any:
+        owned = self.owned
+        if owned is None:
+            owned = self.owned = {}
+        elif id(obj) in owned:
+            return obj
+        copy = obj.copy()
+        owned[id(copy)] = copy
+        return copy
+
+    def _child(self, cont: Any, key: Any, keys: Location, site: Site | None) -> Any:
+        """The owned container at ``cont[key]``; a missing object is created."""
+        child = cont.get(key) if cont.__class__ is dict else cont[key]
+        if child is None:
+            child = {}
+            assert self.owned is not None
+            self.owned[id(child)] = child
+        elif child.__class__ is not dict and child.__class__ is not list:
+            raise EvalError(
+                f"cannot write into {location_text(keys)}: it holds a value, not an object", site
+            )
+        else:
+            child = self._own(child)
+        cont[key] = child
+        return child
+
+    def container(self, keys: Location, site: Site | None) -> Any:
+        """The owned container at ``keys`` (created when missing), copying along the way."""
+        self.rec = cont = self._own(self.rec)
+        for n, key in enumerate(keys):
+            cont = self._child(cont, key, keys[: n + 1], site)
+        return cont
+
+    def read(self, keys: Location) -> Any:
+        """The raw value at a location (``None`` where it leads nowhere)."""
+        value: Any = self.rec
+        for key in keys:
+            if isinstance(key, CDKey):
+                data = value.get("customData") if value.__class__ is dict else None
+                entry = data.get(key.map_key) if data.__class__ is dict else None
+                value = None if entry is None else entry_typed(entry, None)
+            elif value.__class__ is dict:
+                value = value.get(key)
+            elif value.__class__ is list and isinstance(key, int) and key < len(value):
+                value = value[key]
+            else:
+                return None
+        return value
+
+    def write(self, keys: Location, value: Any, site: Site | None) -> None:
+        """Put a JSON value at a location; a location inside a custom-data json value rewrites
+        that entry."""
+        for n, key in enumerate(keys):
+            if isinstance(key, CDKey) and n < len(keys) - 1:
+                self._write_into_entry(keys[:n], key, keys[n + 1 :], value, site)
+                return
+        self.container(keys[:-1], site)[keys[-1]] = value
+
+    def delete(self, keys: Location, site: Site | None) -> None:
+        """Remove a list element or a map key (the last key of ``keys``)."""
+        parent = self.container(keys[:-1], site)
+        if parent.__class__ is list:
+            del parent[keys[-1]]
+        else:
+            parent.pop(keys[-1], None)
+
+    # ---------------------------------------------------------------------- custom data
+
+    def _checked(self, cd: CDKey, site: Site | None) -> None:
+        try:
+            check_write(cd.connection, cd.module, cd.key, self.writer)
+        except CustomDataError as exc:
+            raise EvalError(str(exc), site) from None
+
+    def cd_set(
+        self, holder: Location, cd: CDKey, value: Any, as_type: str | None, site: Site | None
+    ) -> None:
+        """Upsert one entry (ownership checked first); records the change of its value."""
+        self._checked(cd, site)
+        data = self.read((*holder, "customData"))
+        previous = data.get(cd.map_key) if data.__class__ is dict else None
+        try:
+            entry = make_entry(cd.connection, cd.module, cd.key, _entry_input(value), as_type)  # type: ignore[arg-type]
+        except (CustomDataError, ValueError) as exc:
+            raise EvalError(f"cannot set customData[{cd.map_key}]: {exc}", site) from None
+        before = None if previous is None else entry_json_value(previous)
+        if previous.__class__ is dict:
+            if previous.get("type") == entry["type"] and same_json(before, entry["value"]):
+                return
+            entry.update((k, v) for k, v in previous.items() if k not in entry)
+            if not cd.connection:
+                entry.pop("connectionId", None)
+        self.container((*holder, "customData"), site)[cd.map_key] = entry
+        self.change((*holder, cd), before, entry["value"])
+
+    def cd_remove(self, holder: Location, cd: CDKey, site: Site | None) -> None:
+        self._checked(cd, site)
+        data = self.read((*holder, "customData"))
+        if data.__class__ is not dict or cd.map_key not in data:
+            return
+        before = entry_json_value(data[cd.map_key])
+        del self.container((*holder, "customData"), site)[cd.map_key]
+        self.change((*holder, cd), before, None)
+
+    def _write_into_entry(
+        self, holder: Location, cd: CDKey, inner: Location, value: Any, site: Site | None
+    ) -> None:
+        """``set customData[c|m|k].a.b = v``: the entry's json value with ``a.b`` set."""
+        document = plain(self.read((*holder, cd)))
+        if document is None:
+            document = {}
+        cont = document
+        for n, key in enumerate(inner[:-1]):
+            nxt = cont.get(key) if cont.__class__ is dict else cont[key]
+            if nxt is None:
+                nxt = cont[key] = {}
+            elif nxt.__class__ not in (dict, list):
+                raise EvalError(
+                    f"cannot write into {location_text((*holder, cd, *inner[: n + 1]))}: it "
+                    "holds a value, not an object",
+                    site,
+                )
+            cont = nxt
+        cont[inner[-1]] = value
+        self.cd_set(holder, cd, document, "json", site)
+
+
+def _entry_input(value: Any) -> Any:
+    """A value as ``make_entry`` takes it: temporals as ISO text, containers as plain JSON."""
+    if value is None or value.__class__ in (str, int, bool):
+        return value
+    if value.__class__.__name__ == "Decimal":
+        return value
+    return plain(value)

@@ -187,3 +187,55 @@ def test_ownership_with_a_rule_set_connection_scope() -> None:
     assert result.status == "ok"
     assert fired(result) == ["r"]
     assert result.record["customData"][f"{CONN}|{WOO}|meta.x"]["value"] == "y"
+
+
+def test_copy_into_custom_data_and_back() -> None:
+    result = _set(
+        "copy totalInclVat to customData[|x-acme|total]\n"
+        f"copy customData[{CONN}|{WOO}|meta._wc_klarna_environment] to note\n"
+    )
+    data = result.record["customData"]
+    assert (data["|x-acme|total"]["type"], data["|x-acme|total"]["value"]) == ("decimal", "549.00")
+    assert result.record["note"] == "test"
+    assert [(c.path, c.before, c.after) for c in result.changes] == [
+        ("customData[|x-acme|total]", None, "549.00"),
+        ("note", None, "test"),
+    ]
+
+
+def test_a_value_that_does_not_fit_its_field_is_an_evaluation_error() -> None:
+    result = _set("set orderStatus = 1\ncopy customData[|x-acme|flag] to note")
+    assert result.status == "error"
+    assert result.error is not None
+    assert (result.error.line, result.error.message) == (3, "cannot set note: not a string: true")
+
+
+def test_set_in_the_custom_data_of_every_row() -> None:
+    result = _set("set rows[*].customData[|x-acme|seen] = true")
+    assert [r["customData"]["|x-acme|seen"]["value"] for r in result.record["rows"]] == [True] * 3
+    assert [c.path for c in result.changes] == [
+        "rows[0].customData[|x-acme|seen]",
+        "rows[1].customData[|x-acme|seen]",
+        "rows[2].customData[|x-acme|seen]",
+    ]
+
+
+def test_swap_two_entries_keeps_their_types() -> None:
+    rec = order()
+    key, entry = cd_entry("", "x-acme", "n", "integer", 7)
+    rec["customData"][key] = entry
+    result = _set("swap customData[|x-acme|flag] and customData[|x-acme|n]", rec)
+    data = result.record["customData"]
+    assert (data["|x-acme|flag"]["type"], data["|x-acme|flag"]["value"]) == ("integer", 7)
+    assert (data["|x-acme|n"]["type"], data["|x-acme|n"]["value"]) == ("bool", True)
+    assert [(c.path, c.before, c.after) for c in result.changes] == [
+        ("customData[|x-acme|flag]", True, 7),
+        ("customData[|x-acme|n]", 7, True),
+    ]
+
+
+def test_swap_an_entry_with_a_missing_one_moves_it() -> None:
+    result = _set("swap customData[|x-acme|flag] and customData[|x-acme|other]")
+    data = result.record["customData"]
+    assert "|x-acme|flag" not in data
+    assert data["|x-acme|other"]["value"] is True

@@ -7,6 +7,7 @@ import click
 from procrules import __version__
 from procrules.cli.check import check_command
 from procrules.cli.convert import convert
+from procrules.cli.fmt import fmt_command
 from procrules.cli.run import dry_run_command, run_command
 
 
@@ -18,6 +19,7 @@ def cli() -> None:
 
 cli.add_command(check_command)
 cli.add_command(convert)
+cli.add_command(fmt_command)
 cli.add_command(run_command)
 cli.add_command(dry_run_command)
 

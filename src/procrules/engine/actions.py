@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from procrules.engine import functions as fn
 from procrules.engine.jsonform import shown_json, written
-from procrules.engine.paths import CDKey, Location, Step, locator
+from procrules.engine.paths import CDKey, Location, Step, location_text, locator
 from procrules.engine.state import same_json
-from procrules.engine.values import Site, fail, kind_of, read_string
+from procrules.engine.values import EvalError, Site, fail, kind_of, read_string
 from procrules.language import ast
 from procrules.language import types as t
 
@@ -108,7 +108,10 @@ def _holders(st: State, locate: Callable[[State], list[tuple[Location, Any]]]) -
 
 def _put(st: State, keys: Location, value: Any, typ: t.Type, raw: Any, site: Site) -> None:
     """Write ``value`` (an engine value) at a located place, recording the change."""
-    after = written(value, typ, site)
+    try:
+        after = written(value, typ, None)
+    except EvalError as exc:
+        raise EvalError(f"cannot set {location_text(keys)}: {exc.message}", site) from None
     if any(isinstance(k, CDKey) for k in keys[:-1]):  # inside a custom-data json value
         st.write(keys, after, site)
         return

@@ -224,7 +224,7 @@ class _Formatter:
         end_line = max(ends)[0] if ends else 0
         self.units.append(_Unit(kind, len(self.placed), len(lines), start_line, end_line))
         for line in lines:
-            closer = line.text.startswith(_CLOSERS)
+            closer = line.text.startswith(_CLOSERS) or line.text == "end"
             self.placed.append(_Placed(line, line.indent + 2 if closer else line.indent))
 
     def _const(self, const: Const) -> list[OutLine]:
@@ -306,6 +306,8 @@ class _Formatter:
                     at_end[ends[index][1]].append(comment)
                     continue
             target = self._line_before(comment.pos, starts)
+            if self.tokens and comment.pos < self.tokens[0].start and self.placed:
+                target = 0  # the comments that open the file stay at its top
             if target is None:
                 after_all.append(comment)
             else:

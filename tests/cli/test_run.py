@@ -102,7 +102,7 @@ def test_malformed_line_is_an_error_result_and_the_rest_is_processed(tmp_path: P
     assert bad["error"]["line"] == 2
     assert bad["error"]["input"] == '{"orderNumber": "2", oops'
     assert bad["error"]["message"].startswith("not valid JSON: ")
-    assert bad["fired"] == [] and bad["changes"] == []
+    assert (bad["fired"], bad["changes"]) == ([], [])
     assert summary(result.stderr) == (3, 2, 0, 0, 1)
 
 
@@ -175,6 +175,9 @@ def test_output_and_rejected_files(tmp_path: Path) -> None:
     assert [r["status"] for r in kept] == ["ignored", "failed", "error"]
     assert kept == [r for r in written if r["status"] != "ok"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl", "rejected.jsonl"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # not the temporary file's 0600
 
 
 def test_rejected_keeps_the_raw_input_of_malformed_lines(tmp_path: Path) -> None:
@@ -200,7 +203,8 @@ def test_format_json_is_one_array_and_human_is_text(tmp_path: Path) -> None:
     assert 'orderStatus: "new" -> "onHold"' in text
     assert "fired: Intake / Hold big orders" in text
     assert "info: Intake / Hold big orders: held: big order" in text
-    assert "#4" in text and ": failed" in text and "order has no rows" in text
+    assert f"#4 {ORDERS} line 5 (order 4): failed" in text
+    assert "error: Intake / Refuse orders without rows: order has no rows" in text
     assert "\x1b[" not in text  # no colours when not a terminal
 
 
@@ -254,12 +258,14 @@ def test_sigterm_on_a_real_process(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    assert proc.stdin is not None and proc.stderr is not None
+    assert proc.stdin is not None
+    assert proc.stderr is not None
     proc.stdin.write(json.dumps(order(1)) + "\n")
     proc.stdin.flush()
     deadline = time.monotonic() + 30
     while not list(tmp_path.glob(".out.jsonl.*.tmp")):  # rules loaded, output opened
-        assert time.monotonic() < deadline and proc.poll() is None
+        assert time.monotonic() < deadline
+        assert proc.poll() is None
         time.sleep(0.05)
     time.sleep(0.3)
     proc.send_signal(signal.SIGTERM)
@@ -295,6 +301,13 @@ def test_workers_2_output_is_identical_to_1(tmp_path: Path) -> None:
     numbers = [r["record"]["orderNumber"] for r in out if r["record"]]
     assert numbers == sorted(numbers, key=int)
     assert summary(one.stderr) == summary(two.stderr)
+    # the same records as one JSON array (workers re-parse the elements' text)
+    array = tmp_path / "many.json"
+    array.write_text("[\n" + ",\n".join(x for x in lines if x and "broken" not in x) + "\n]")
+    one = invoke("--rules", RULES, array, "--workers", "1")
+    two = invoke("--rules", RULES, array, "--workers", "2")
+    assert two.stdout == one.stdout
+    assert results(one.stdout) == [r for r in out if r["record"]]
 
 
 def test_from_woocommerce(tmp_path: Path) -> None:

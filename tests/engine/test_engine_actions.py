@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import CONN, fired, order, run
+from engine_helpers import CONN, fired, order, run
 
 
 def changes(result: Any) -> list[tuple[str, Any, Any]]:
@@ -243,14 +243,14 @@ def test_log_adds_an_info_message() -> None:
 def test_stop_ends_the_rule_set_only() -> None:
     first = 'rule "a" then stop end\nrule "b" then log "b" end\n'
     second = 'rule "c" then log "c" end\n'
-    from conftest import book_of
+    from engine_helpers import book_of
 
     result = book_of(first, second).apply(order())
     assert fired(result) == ["a", "c"]
 
 
 def test_ignore_ends_everything() -> None:
-    from conftest import book_of
+    from engine_helpers import book_of
 
     first = 'rule "a" then set note = "x" ignore "duplicate" end\nrule "b" then log "b" end\n'
     result = book_of(first, 'rule "c" then log "c" end\n').apply(order())
@@ -286,3 +286,23 @@ def test_actions_run_in_order_and_stop_skips_the_rest_of_the_rule() -> None:
 def test_ownership_context_connection_allows_its_own_entries() -> None:
     result = act(f'set customData[{CONN}|connector.woocommerce|meta.x] = "y"', connection_id=CONN)
     assert changes(result) == [(f"customData[{CONN}|connector.woocommerce|meta.x]", None, "y")]
+
+
+def test_remove_a_list_field_and_every_element() -> None:
+    result = act("remove tags\nremove rows[*]")
+    assert result.record["tags"] == []
+    assert result.record["rows"] == []
+    assert [c[0] for c in changes(result)] == ["tags", "rows[0]", "rows[1]", "rows[2]"]
+    assert result.changes[0].after == []
+
+
+def test_add_null_changes_nothing() -> None:
+    assert changes(act("add note to tags")) == []
+
+
+def test_writing_the_whole_custom_data_map_is_an_evaluation_error() -> None:
+    text = 'for Order\nrule "r" then remove customData end\n'
+    result = run(text, order())
+    assert result.status == "error"
+    assert result.error is not None
+    assert result.error.message.startswith("customData: custom data is written one entry at a time")

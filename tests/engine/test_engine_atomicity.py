@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 
-from conftest import book_of, fired, order, run
+from engine_helpers import book_of, fired, order, run
 
 from procrules import Context
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import CONN, error_of, fires, order
+from engine_helpers import CONN, error_of, fires, order
 
 # ----------------------------------------------------------------------------- comparisons
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from conftest import CONN, OTHER, cd_entry, fired, fires, order, run
+from engine_helpers import CONN, OTHER, cd_entry, fired, fires, order, run
 
 WOO = "connector.woocommerce"
 
@@ -204,7 +204,7 @@ def test_copy_into_custom_data_and_back() -> None:
 
 
 def test_a_value_that_does_not_fit_its_field_is_an_evaluation_error() -> None:
-    result = _set("set orderStatus = 1\ncopy customData[|x-acme|flag] to note")
+    result = _set('set orderStatus = "x"\ncopy customData[|x-acme|flag] to note')
     assert result.status == "error"
     assert result.error is not None
     assert (result.error.line, result.error.message) == (3, "cannot set note: not a string: true")
@@ -239,3 +239,27 @@ def test_swap_an_entry_with_a_missing_one_moves_it() -> None:
     data = result.record["customData"]
     assert "|x-acme|flag" not in data
     assert data["|x-acme|other"]["value"] is True
+
+
+def test_add_to_and_remove_from_a_list_inside_a_json_value() -> None:
+    result = _set(
+        'add {"sku": "C", "qty": 3} to customData[|x-acme|payload].lines\n'
+        "remove customData[|x-acme|payload].lines[0]\n"
+    )
+    value = result.record["customData"]["|x-acme|payload"]["value"]
+    assert value == {"lines": [{"sku": "B", "qty": Decimal("1.5")}, {"sku": "C", "qty": 3}]}
+    # changes inside a json value are reported as changes of the entry's value
+    assert [c.path for c in result.changes] == ["customData[|x-acme|payload]"] * 2
+    assert result.changes[1].before == result.changes[0].after
+    assert result.changes[1].after == value
+
+
+def test_add_to_a_json_list_entry() -> None:
+    rec = order()
+    key, entry = cd_entry("", "x-acme", "list", "json", ["a"])
+    rec["customData"][key] = entry
+    result = _set('add "b" to customData[|x-acme|list]\nadd "a" to customData[|x-acme|list]', rec)
+    assert result.record["customData"]["|x-acme|list"]["value"] == ["a", "b"]
+    assert [(c.path, c.before, c.after) for c in result.changes] == [
+        ("customData[|x-acme|list]", ["a"], ["a", "b"])
+    ]

@@ -11,7 +11,7 @@ import threading
 from typing import Any
 
 import pytest
-from conftest import CONN, cd_entry, fired, order
+from engine_helpers import CONN, cd_entry, fired, order
 
 import procrules
 from procrules import Book, Context
@@ -29,7 +29,8 @@ rule "Hold Klarna test orders"
   description "Orders placed in Klarna's test environment must never ship."
   tags "payments", "klarna"
 when
-  any customData[*|connector.woocommerce|meta._wc_klarna_environment] in ["test", "eu-test", "us-test"]
+  any customData[*|connector.woocommerce|meta._wc_klarna_environment]
+    in ["test", "eu-test", "us-test"]
 then
   set orderStatus = "onHold"
   set customData[|x-acme|holdReason] = "Klarna test order"
@@ -121,10 +122,13 @@ def test_klarna_test_order_is_held(book: Book, klarna_order: dict[str, Any]) -> 
     json.dumps(out)  # JSON-ready
 
 
+def klarna_environment(value: str) -> tuple[str, dict[str, Any]]:
+    return cd_entry(CONN, "connector.woocommerce", "meta._wc_klarna_environment", "string", value)
+
+
 def nordic_order() -> dict[str, Any]:
     rec = order(forwarderCode="PNL", tags=["web"])
-    rec["customData"] = dict([cd_entry(CONN, "connector.woocommerce",
-                                       "meta._wc_klarna_environment", "string", "live")])  # fmt: skip
+    rec["customData"] = dict([klarna_environment("live")])
     return rec
 
 
@@ -215,8 +219,7 @@ def test_one_book_from_many_threads_gives_the_same_results(book: Book) -> None:
     records = [nordic_order() for _ in range(4)]
     records[1]["deliveryAddress"]["countryCode"] = "US"
     records[2]["rows"] = []
-    records[3]["customData"] = dict([cd_entry(CONN, "connector.woocommerce",
-                                              "meta._wc_klarna_environment", "string", "test")])  # fmt: skip
+    records[3]["customData"] = dict([klarna_environment("test")])
     expected = [book.apply(r, CTX).to_dict() for r in records]
     fresh = Book.from_sources({"intake.rules": EXAMPLE})  # its plans are built under contention
     seen: list[list[dict[str, Any]]] = []
@@ -244,3 +247,18 @@ def test_rule_error_lists_the_diagnostics() -> None:
     assert len(caught.value.files) == 1
     assert not caught.value.files[0].ok
     assert 'bad.rules:1:15: error[E201]: unknown field "orderStatuss"' in str(caught.value)
+
+
+def test_normal_input_gives_the_same_record_without_a_second_normalisation(book: Book) -> None:
+    from procrules.records import normalize_record
+
+    test_order = nordic_order()
+    test_order["customData"] = dict([klarna_environment("test")])
+    no_rows = nordic_order()
+    no_rows["rows"] = []
+    for rec in (nordic_order(), test_order, no_rows, order()):
+        normal = normalize_record(rec)
+        fast = book.apply(normal, CTX, normal=True)
+        slow = book.apply(normal, CTX)
+        assert fast.to_dict() == slow.to_dict()
+        assert fast.changes or fast.status != "ok" or fast.record is normal

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import fires, order, run
+from engine_helpers import fires, order, run
 
 from procrules.engine.functions import FUNCTIONS
 from procrules.language.builtins import SIGNATURES

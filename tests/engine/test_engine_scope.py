@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import CONN, OTHER, book_of, fired, order
+from engine_helpers import CONN, OTHER, book_of, fired, order
 
 from procrules import Book, Context
 

@@ -91,10 +91,13 @@ def record_diff(before: Any, after: Any) -> list[str]:
 
 
 def _diff(console: Console, before: Any, result: dict[str, Any]) -> None:
+    if result.get("record") is None:
+        console.print("  no record: the input could not be read as one")
+        return
     lines = record_diff(before, result.get("record"))
     if not lines:
-        reason = "" if result["status"] == "ok" else " (not ok: the record is returned as it came in)"
-        console.print(f"  no changes{reason}")
+        not_ok = " (not ok: the record is returned as it came in)"
+        console.print(f"  no changes{not_ok if result['status'] != 'ok' else ''}")
         return
     console.print("  diff:")
     for line in lines:

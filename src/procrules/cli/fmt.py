@@ -85,14 +85,16 @@ def _format_file(file: RuleFile, *, write: bool, check: bool, show_diff: bool) -
 def _replace(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically, keeping the file's permissions."""
     mode = path.stat().st_mode
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    descriptor, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+    )
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temporary, mode & 0o7777)
-        os.replace(temporary, path)
+        Path(temporary).chmod(mode & 0o7777)
+        Path(temporary).replace(path)
     except BaseException:
         with contextlib.suppress(OSError):
             Path(temporary).unlink()

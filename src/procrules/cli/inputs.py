@@ -84,9 +84,7 @@ def read_items(inputs: Iterable[str]) -> Iterator[Item]:
 
 def _lines(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
     """Numbered lines without their line end (a BOM on the first line dropped)."""
-    number = 0
-    for raw in stream:
-        number += 1
+    for number, raw in enumerate(stream, 1):
         line = raw.rstrip(b"\n").rstrip(b"\r")
         if number == 1 and line.startswith(_BOM):
             line = line[len(_BOM) :]
@@ -108,11 +106,10 @@ def _not_utf8(file: str, number: int, raw: bytes) -> Item:
 def read_stream(stream: BinaryIO, file: str) -> Iterator[Item]:
     """The items of one binary stream (see the module docstring for how the format is chosen)."""
     lines = _lines(stream)
-    for number, raw in lines:
-        if raw.strip():
-            break
-    else:
+    first = next((pair for pair in lines if pair[1].strip()), None)
+    if first is None:
         return  # empty, or only blank lines: no record
+    number, raw = first
     text = _decode(raw)
     if text is None:
         yield _not_utf8(file, number, raw)

@@ -9,6 +9,7 @@ from procrules.cli.check import check_command
 from procrules.cli.convert import convert
 from procrules.cli.fmt import fmt_command
 from procrules.cli.run import dry_run_command, run_command
+from procrules.cli.test_command import test_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,6 +23,7 @@ cli.add_command(convert)
 cli.add_command(fmt_command)
 cli.add_command(run_command)
 cli.add_command(dry_run_command)
+cli.add_command(test_command)
 
 
 def main() -> None:

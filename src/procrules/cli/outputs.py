@@ -36,11 +36,16 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
 STATUSES = ("ok", "ignored", "failed", "error")
+
+#: The results of consecutive records, ready to write: the count of each of ``STATUSES``; the
+#: output text (jsonl: lines each ending in a newline; json: the array elements joined by
+#: ``",\n"``; ``None`` for human); the ``--rejected`` text (JSONL); and for ``human`` each
+#: record's data for the renderer (``{"file", "line", "result", "before"}``).
+Batch = tuple[tuple[int, int, int, int], str | None, str | None, list[dict[str, Any]] | None]
 STATUS_STYLE = {"ok": "green", "ignored": "yellow", "failed": "red", "error": "bold red"}
 
 
-
-class Terminated(BaseException):  # noqa: N818 - named like KeyboardInterrupt
+class Terminated(BaseException):
     """Raised by the SIGTERM handler that :func:`sigterm_raises` installs."""
 
 
@@ -75,7 +80,7 @@ class AtomicFile:
         fd, name = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
         self.temp = Path(name)
         try:
-            os.chmod(fd, _mode_for(target))
+            os.fchmod(fd, _mode_for(target))
             self.stream: TextIO = os.fdopen(
                 fd, "w", encoding="utf-8", newline="\n", buffering=1 << 16
             )
@@ -86,7 +91,7 @@ class AtomicFile:
 
     def commit(self) -> None:
         self.stream.close()
-        os.replace(self.temp, self.target)
+        self.temp.replace(self.target)
 
     def abort(self) -> None:
         with contextlib.suppress(OSError):
@@ -158,19 +163,23 @@ class ResultWriter:
                 file=self.stream, soft_wrap=True, highlight=False, markup=False, emoji=False
             )
 
-    def write(self, status: str, line: str | None, data: dict[str, Any] | None) -> None:
-        """One record: ``line`` is its result as one JSON line (``None`` for an ok result in
-        human format), ``data`` what the human renderer needs."""
-        self.count += 1
-        if self.fmt == "jsonl":
-            self.stream.write(f"{line}\n")
-        elif self.fmt == "json":
-            self.stream.write(f"[\n{line}" if self.count == 1 else f",\n{line}")
-        else:
-            assert self.console is not None and self.render is not None and data is not None
-            self.render(self.console, self.count, data)
-        if self.rejected is not None and status != "ok":
-            self.rejected.write(f"{line}\n")
+    def write(self, batch: Batch) -> None:
+        """The results of consecutive records (see :data:`Batch`), one ``write`` per stream."""
+        counts, text, rejected, data = batch
+        if data is not None:
+            assert self.console is not None
+            assert self.render is not None
+            for record in data:
+                self.count += 1
+                self.render(self.console, self.count, record)
+        elif text:
+            if self.fmt == "json":
+                self.stream.write(("[\n" if self.count == 0 else ",\n") + text)
+            else:
+                self.stream.write(text)
+            self.count += sum(counts)
+        if rejected and self.rejected is not None:
+            self.rejected.write(rejected)
 
     def finish(self) -> None:
         if self.fmt == "json":
@@ -224,7 +233,7 @@ def render_details(console: Console, result: dict[str, Any]) -> None:
         console.print(line)
     error = result.get("error")
     for message in result["messages"]:
-        if error is not None and message["level"] == "error" and message["text"] == error["message"]:
+        if error is not None and message["text"] == error["message"]:
             continue  # shown with the error below
         who = f"{message['ruleset']} / {message['rule']}: " if message.get("rule") else ""
         console.print(f"  {message['level']}: {who}{message['text']}")
@@ -253,6 +262,10 @@ class Tally:
     def __init__(self) -> None:
         self.counts = dict.fromkeys(STATUSES, 0)
         self.started = time.perf_counter()
+
+    def add(self, counts: tuple[int, int, int, int]) -> None:
+        for status, count in zip(STATUSES, counts, strict=True):
+            self.counts[status] += count
 
     @property
     def total(self) -> int:
@@ -286,15 +299,16 @@ class ProgressBar:
         self.progress: Progress | None = None
         self.task: TaskID | None = None
 
-    def advance(self) -> None:
-        self.done += 1
-        if not self.enabled or self.done % self.STEP:
+    def advance(self, records: int) -> None:
+        before, self.done = self.done, self.done + records
+        if not self.enabled or before // self.STEP == self.done // self.STEP:
             return
         if self.progress is None:
             if self.done <= 1000 and time.monotonic() - self.started < 1:
                 return
             self._start()
-        assert self.progress is not None and self.task is not None
+        assert self.progress is not None
+        assert self.task is not None
         self.progress.update(self.task, completed=self.done)
 
     def _start(self) -> None:

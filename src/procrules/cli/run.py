@@ -28,6 +28,8 @@ import click
 from procrules import jsonio
 from procrules.cli.inputs import InputError, Item, error_result, load_record, read_items
 from procrules.cli.outputs import (
+    STATUSES,
+    Batch,
     Destinations,
     ProgressBar,
     ResultWriter,
@@ -38,17 +40,20 @@ from procrules.cli.outputs import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Generator, Iterable, Iterator
 
     from procrules.engine import Book, Context, Result
 
 #: What processing one item gives: its status, its result as one JSON line (``None`` when not
 #: needed), and the data the human renderer needs (``None`` for json/jsonl).
 Outcome = tuple[str, str | None, dict[str, Any] | None]
+#: An item as sent to a worker: file, line, raw text, problem (parsed values are not sent).
+Row = tuple[str, int, str, str | None]
 
 CHUNK = 256  # items sent to a worker at a time
 IN_FLIGHT = 4  # chunks queued per worker: enough to keep workers busy, memory flat
 
+RECORD_TYPES = ["Order", "Invoice", "Product"]
 RULES_HELP = (
     "Rule file or directory (every *.rules in it). Repeatable, and greedy: after --rules X, "
     "the arguments that follow it and are directories or end in .rules are rule paths too "
@@ -104,7 +109,7 @@ def _options(default_format: str) -> Callable[[Callable[..., Any]], Callable[...
         decorators = [
             click.option("--rules", "rules", multiple=True, required=True, metavar="RULES",
                          help=RULES_HELP),
-            click.option("--type", "record_type", type=click.Choice(["Order", "Invoice", "Product"]),
+            click.option("--type", "record_type", type=click.Choice(RECORD_TYPES),
                          help="Record type of the run. Default: each record's own recordType, "
                          "else Order. A record whose recordType disagrees is an error result."),
             click.option("--direction", type=click.Choice(["import", "export"]), default="import",
@@ -158,8 +163,9 @@ def process_item(book: Book, context: Context, settings: Settings, item: Item) -
     before: dict[str, Any] | None = None
     try:
         record = load_record(item, settings.record_type, settings.source, settings.connection)
-    except InputError as exc:
-        result = error_result(item, exc.message)
+    except Exception as exc:  # noqa: BLE001 - one bad record never stops a run
+        problem = exc.message if isinstance(exc, InputError) else f"internal error: {exc!r}"
+        result = error_result(item, problem)
         if settings.dry_run:
             result["trace"] = None
     else:
@@ -204,27 +210,52 @@ def _init_worker(book: Book, settings: Settings) -> None:
     _WORKER = (book, settings.context(), settings)
 
 
-def _process_chunk(items: list[Item]) -> list[Outcome]:
+def process_batch(book: Book, context: Context, settings: Settings, items: Iterable[Item]) -> Batch:
+    """Process consecutive items into one :data:`~procrules.cli.outputs.Batch`."""
+    counts = [0, 0, 0, 0]
+    lines: list[str] = []
+    rejected: list[str] = []
+    data: list[dict[str, Any]] | None = [] if settings.fmt == "human" else None
+    for item in items:
+        status, line, record_data = process_item(book, context, settings, item)
+        counts[STATUSES.index(status)] += 1
+        if data is not None and record_data is not None:
+            data.append(record_data)
+        elif line is not None:
+            lines.append(line)
+        if line is not None and settings.rejected and status != "ok":
+            rejected.append(line + "\n")
+    text = (",\n" if settings.fmt == "json" else "\n").join(lines)
+    if lines and settings.fmt == "jsonl":
+        text += "\n"
+    ok, ignored, failed, error = counts
+    return (ok, ignored, failed, error), text, "".join(rejected), data
+
+
+def _process_rows(rows: list[Row]) -> Batch:
+    """A worker's task: a chunk of raw items."""
     assert _WORKER is not None
     book, context, settings = _WORKER
-    return [process_item(book, context, settings, item) for item in items]
+    items = [Item(file, line, text, ..., problem) for file, line, text, problem in rows]
+    return process_batch(book, context, settings, items)
 
 
-def _chunks(items: Iterable[Item]) -> Iterator[list[Item]]:
+def _chunks(items: Iterable[Item]) -> Iterator[list[Row]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, CHUNK)):
-        yield chunk
+        yield [(i.file, i.line, i.text, i.problem) for i in chunk]
 
 
-def outcomes(
+def batches(
     items: Iterable[Item], book: Book, settings: Settings, workers: int
-) -> Iterator[Outcome]:
-    """The outcome of every item, in input order; with ``workers > 1`` from a process pool,
-    with at most ``IN_FLIGHT`` chunks per worker queued (memory stays flat)."""
+) -> Generator[Batch, None, None]:
+    """The results of every item, in input order: one batch per record when evaluating here
+    (results appear as soon as each record is read), one per chunk from a process pool with
+    ``workers > 1``, with at most ``IN_FLIGHT`` chunks per worker queued (memory stays flat)."""
     if workers <= 1:
         context = settings.context()
         for item in items:
-            yield process_item(book, context, settings, item)
+            yield process_batch(book, context, settings, (item,))
         return
     pool = multiprocessing.get_context().Pool(
         workers, initializer=_init_worker, initargs=(book, settings)
@@ -232,11 +263,11 @@ def outcomes(
     try:
         pending: deque[Any] = deque()
         for chunk in _chunks(items):
-            pending.append(pool.apply_async(_process_chunk, (chunk,)))
+            pending.append(pool.apply_async(_process_rows, (chunk,)))
             if len(pending) >= workers * IN_FLIGHT:
-                yield from pending.popleft().get()
+                yield pending.popleft().get()
         while pending:
-            yield from pending.popleft().get()
+            yield pending.popleft().get()
         pool.close()
         pool.join()
     finally:
@@ -299,15 +330,14 @@ def execute(
     tally = Tally()
     to_file = output is not None or not sys.stdout.isatty()
     progress = ProgressBar(enabled=sys.stderr.isatty() and to_file)
-    counts = tally.counts
     try:
         with sigterm_raises():
-            results = outcomes(read_items(inputs), book, settings, workers)
+            results = batches(read_items(inputs), book, settings, workers)
             try:
-                for status, line, data in results:
-                    writer.write(status, line, data)
-                    counts[status] += 1
-                    progress.advance()
+                for batch in results:
+                    writer.write(batch)
+                    tally.add(batch[0])
+                    progress.advance(sum(batch[0]))
                 writer.finish()
             finally:
                 progress.stop()
@@ -344,12 +374,13 @@ def run_command(
 ) -> None:
     """Apply the rules to every record of INPUT and write one result per record, in order.
 
-    INPUT is a JSON file with one record or an array of records, or JSONL (one record a line);
-    - or none reads stdin. Input that is not a record gets an error result with its raw text.
-    A summary line goes to stderr. Exit codes: 0 all ok, 3 some records not ok, 1 rule errors
-    (nothing run), 2 usage errors.
+    INPUT is a JSON file with one record (it may span lines) or an array of records (the file
+    starts with "["), or JSONL (one record a line); - or none reads stdin. Input that is not a
+    record gets an error result with its raw text. A summary line goes to stderr. Exit codes:
+    0 all ok, 3 some records not ok, 1 rule errors (nothing run), 2 usage errors.
     """
-    settings = Settings(record_type, direction, connection, source, fmt, False, rejected is not None)
+    wants_rejected = rejected is not None
+    settings = Settings(record_type, direction, connection, source, fmt, False, wants_rejected)
     execute(settings, rules, inputs, output, rejected, workers)
 
 

@@ -106,13 +106,19 @@ def _holders(st: State, locate: Callable[[State], list[tuple[Location, Any]]]) -
     return [keys for keys, holder in locate(st) if holder is None or holder.__class__ is dict]
 
 
+def _in_entry(keys: Location) -> bool:
+    """Whether a location is inside a custom-data json value: the write rewrites the entry, and
+    the change reported is the entry's (its value before and after)."""
+    return any(isinstance(k, CDKey) for k in keys)
+
+
 def _put(st: State, keys: Location, value: Any, typ: t.Type, raw: Any, site: Site) -> None:
     """Write ``value`` (an engine value) at a located place, recording the change."""
     try:
         after = written(value, typ, None)
     except EvalError as exc:
         raise EvalError(f"cannot set {location_text(keys)}: {exc.message}", site) from None
-    if any(isinstance(k, CDKey) for k in keys[:-1]):  # inside a custom-data json value
+    if _in_entry(keys):
         st.write(keys, after, site)
         return
     before = shown_json(raw, typ)
@@ -198,7 +204,8 @@ def _remove_elements(
         if not found:
             return
         for keys, raw in found:
-            st.change(keys, shown_json(raw, typ), None)
+            if not _in_entry(keys):
+                st.change(keys, shown_json(raw, typ), None)
         for keys, _raw in sorted(found, key=_removal_order):
             st.delete(keys, site)
 
@@ -235,12 +242,9 @@ def _add(info: PathInfo, value: Callable[..., Any], site: Site) -> Action:
                 same_json(item, shown_json(e, element)) for e in current
             ):
                 continue
-            position = len(current)
-            if raw is None:
-                st.write(keys, [item], site)
-            else:
-                st.container(keys, site).append(item)
-            st.change((*keys, position), None, item)
+            st.write(keys, [*current, item], site)
+            if not _in_entry(keys):
+                st.change((*keys, len(current)), None, item)
 
     return run
 

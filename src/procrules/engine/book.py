@@ -74,6 +74,11 @@ def normal_form(record: Any, context: Context | None = None) -> dict[str, Any] |
     return _normal(rec, record_type or "Order")
 
 
+def _as_is(rec: dict[str, Any], record_type: str) -> dict[str, Any]:
+    """The result record of a record given in normal form: the working record itself."""
+    return rec
+
+
 def _normal(rec: dict[str, Any], record_type: str) -> dict[str, Any]:
     try:
         return normalize_record(rec, record_type)
@@ -168,8 +173,17 @@ class Book:
         self._plans[key] = result = tuple(plan)
         return result
 
-    def apply(self, record: Any, context: Context = DEFAULT_CONTEXT) -> Result:
-        """Evaluate every rule in scope on one record (never raises for a bad record)."""
+    def apply(
+        self, record: Any, context: Context = DEFAULT_CONTEXT, *, normal: bool = False
+    ) -> Result:
+        """Evaluate every rule in scope on one record (never raises for a bad record).
+
+        ``normal=True`` says the record is already in the JSON normal form (as
+        ``procrules.records.normalize_record`` gives it): the result record is then the working
+        record itself (every change is written in normal form), not normalised a second time.
+        Either way, treat the result record as read-only: it may share parts with the input.
+        """
+        out = _as_is if normal else _normal
         try:
             rec = record if record.__class__ is dict else record_dict(record)
             record_type, connection = self.resolve(rec, context)
@@ -199,21 +213,23 @@ class Book:
                     if signal is STOP:
                         break
                     status: Status = "ignored" if signal is IGNORE else "failed"
-                    return Result(status, partial(_normal, rec, record_type), st.fired, [],
-                                  st.messages)  # fmt: skip
+                    entry = partial(out, rec, record_type)
+                    return Result(status, entry, st.fired, [], st.messages)
         except EvalError as exc:
-            return evaluation_error(st, rec, record_type, rule, exc)
+            return evaluation_error(st, partial(out, rec, record_type), rule, exc)
         except Exception as exc:  # noqa: BLE001 - apply never raises for a record
             internal = EvalError(f"internal error: {exc!r}")
-            return evaluation_error(st, rec, record_type, rule, internal)
-        return Result("ok", partial(_normal, st.rec, record_type), st.fired, st.changes,
-                      st.messages)  # fmt: skip
+            return evaluation_error(st, partial(out, rec, record_type), rule, internal)
+        final = partial(out, st.rec, record_type)
+        return Result("ok", final, st.fired, st.changes, st.messages)
 
-    def explain(self, record: Any, context: Context = DEFAULT_CONTEXT) -> tuple[Result, Trace]:
+    def explain(
+        self, record: Any, context: Context = DEFAULT_CONTEXT, *, normal: bool = False
+    ) -> tuple[Result, Trace]:
         """Evaluate like :meth:`apply`, and explain every rule's outcome (for ``dry-run``)."""
         from procrules.engine.explain import explain
 
-        return explain(self, record, context)
+        return explain(self, record, context, _as_is if normal else _normal)
 
 
 def _checked(label: str, default_name: str, source: str) -> CheckedFile:
@@ -234,12 +250,12 @@ def load(paths: PathLike | Sequence[PathLike]) -> Book:
 def bad_record(record: Any, context: Context, message: str) -> Result:
     """The result of a record that cannot be evaluated at all (wrong or unknown type)."""
     error = ErrorInfo(None, None, None, None, None, message)
-    return Result("error", partial(normal_form, record, context), [], [],
-                  [Message("error", None, None, message)], error)  # fmt: skip
+    messages = [Message("error", None, None, message)]
+    return Result("error", partial(normal_form, record, context), [], [], messages, error)
 
 
 def evaluation_error(
-    st: State, rec: dict[str, Any], record_type: str, rule: CompiledRule | None, exc: EvalError
+    st: State, entry: Callable[[], Any], rule: CompiledRule | None, exc: EvalError
 ) -> Result:
     """Status ``error``: the record as it came in, the failing rule named in ``error`` only."""
     if rule is not None and st.fired and st.fired[-1] is rule.fired:
@@ -256,4 +272,4 @@ def evaluation_error(
         exc.message,
     )
     messages = [*st.messages, Message("error", ruleset, name, exc.message)]
-    return Result("error", partial(_normal, rec, record_type), st.fired, [], messages, error)
+    return Result("error", entry, st.fired, [], messages, error)

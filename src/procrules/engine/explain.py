@@ -12,7 +12,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from procrules.engine.actions import IGNORE, STOP
-from procrules.engine.book import _normal, bad_record, evaluation_error, record_dict
+from procrules.engine.book import bad_record, evaluation_error, record_dict
 from procrules.engine.compiler import compile_traced
 from procrules.engine.result import Result
 from procrules.engine.state import State
@@ -20,6 +20,8 @@ from procrules.engine.trace import RuleSetTrace, RuleTrace, Trace, conditions_of
 from procrules.engine.values import EvalError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from procrules.engine.book import Book
     from procrules.engine.chain import Context
     from procrules.engine.compiler import CompiledRule, CompiledRuleSet
@@ -32,7 +34,9 @@ def _traced(book: Book, rs: CompiledRuleSet) -> dict[tuple[str, str], Any]:
     return found
 
 
-def explain(book: Book, record: Any, context: Context) -> tuple[Result, Trace]:
+def explain(
+    book: Book, record: Any, context: Context, out: Callable[[dict[str, Any], str], Any]
+) -> tuple[Result, Trace]:
     try:
         rec = record if record.__class__ is dict else record_dict(record)
         record_type, connection = book.resolve(rec, context)
@@ -68,13 +72,11 @@ def explain(book: Book, record: Any, context: Context) -> tuple[Result, Trace]:
         error = exc if isinstance(exc, EvalError) else EvalError(f"internal error: {exc!r}")
         rs_trace.rules[-1].outcome = "error"
         rs_trace.rules[-1].reason = error.message
-        return evaluation_error(st, rec, record_type, rule, error), trace
+        return evaluation_error(st, partial(out, rec, record_type), rule, error), trace
     if ended is not None:
-        result = Result(ended, partial(_normal, rec, record_type), st.fired, [], st.messages)  # type: ignore[arg-type]
+        result = Result(ended, partial(out, rec, record_type), st.fired, [], st.messages)  # type: ignore[arg-type]
     else:
-        result = Result(
-            "ok", partial(_normal, st.rec, record_type), st.fired, st.changes, st.messages
-        )
+        result = Result("ok", partial(out, st.rec, record_type), st.fired, st.changes, st.messages)
     return result, trace
 
 

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from procrules.engine.values import EvalError, Site, fail
+from procrules.engine.values import Site, fail
 from procrules.records import CustomDataError, coerce_value
 
 if TYPE_CHECKING:
@@ -356,10 +356,3 @@ def location_text(keys: Location) -> str:
         else:
             out += ("" if out else "$") + "[" + json.dumps(k, ensure_ascii=False) + "]"
     return out
-
-
-def require_container(value: Any, keys: Location, site: Site | None) -> None:
-    if value.__class__ not in (dict, list):
-        raise EvalError(
-            f"cannot write into {location_text(keys)}: it holds a value, not an object", site
-        )

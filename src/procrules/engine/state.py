@@ -112,21 +112,17 @@ class State:
         return value
 
     def write(self, keys: Location, value: Any, site: Site | None) -> None:
-        """Put a JSON value at a location; a location inside a custom-data json value rewrites
-        that entry."""
-        for n, key in enumerate(keys):
-            if isinstance(key, CDKey) and n < len(keys) - 1:
-                self._write_into_entry(keys[:n], key, keys[n + 1 :], value, site)
-                return
-        self.container(keys[:-1], site)[keys[-1]] = value
+        """Put a JSON value at a location; a custom-data entry, or a location inside its json
+        value, is upserted (recording the entry's change)."""
+        if isinstance(keys[-1], CDKey):
+            self.cd_set(keys[:-1], keys[-1], value, None, site)
+        elif not self._into_entry(keys, value, site):
+            self.container(keys[:-1], site)[keys[-1]] = value
 
     def delete(self, keys: Location, site: Site | None) -> None:
         """Remove a list element or a map key (the last key of ``keys``)."""
-        parent = self.container(keys[:-1], site)
-        if parent.__class__ is list:
-            del parent[keys[-1]]
-        else:
-            parent.pop(keys[-1], None)
+        if not self._into_entry(keys, _DELETE, site):
+            _remove_key(self.container(keys[:-1], site), keys[-1])
 
     # ---------------------------------------------------------------------- custom data
 
@@ -166,10 +162,19 @@ class State:
         del self.container((*holder, "customData"), site)[cd.map_key]
         self.change((*holder, cd), before, None)
 
+    def _into_entry(self, keys: Location, value: Any, site: Site | None) -> bool:
+        """A write (or, with :data:`_DELETE`, a removal) at a location inside a custom-data json
+        value (``set customData[c|m|k].a.b = v``) rewrites that entry; ``False`` for any other
+        location."""
+        for n, key in enumerate(keys[:-1]):
+            if isinstance(key, CDKey):
+                self._write_into_entry(keys[:n], key, keys[n + 1 :], value, site)
+                return True
+        return False
+
     def _write_into_entry(
         self, holder: Location, cd: CDKey, inner: Location, value: Any, site: Site | None
     ) -> None:
-        """``set customData[c|m|k].a.b = v``: the entry's json value with ``a.b`` set."""
         document = plain(self.read((*holder, cd)))
         if document is None:
             document = {}
@@ -185,8 +190,21 @@ class State:
                     site,
                 )
             cont = nxt
-        cont[inner[-1]] = value
+        if value is _DELETE:
+            _remove_key(cont, inner[-1])
+        else:
+            cont[inner[-1]] = value
         self.cd_set(holder, cd, document, "json", site)
+
+
+_DELETE: Any = object()
+
+
+def _remove_key(parent: Any, key: Any) -> None:
+    if parent.__class__ is list:
+        del parent[key]
+    else:
+        parent.pop(key, None)
 
 
 def _entry_input(value: Any) -> Any:

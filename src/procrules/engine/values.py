@@ -339,12 +339,3 @@ def as_values(value: object) -> list[Any]:
     if isinstance(value, list):
         return value
     return [] if value is None else [value]
-
-
-def same_scalar(a: object, b: object) -> bool:
-    """Equality for ``add``'s duplicate test: numbers by value, never a bool as a number."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a is b
-    if _family(a) == _family(b) == _NUMBER:
-        return bool(decimals_in(a) == decimals_in(b))
-    return a.__class__ is b.__class__ and a == b

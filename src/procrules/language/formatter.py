@@ -49,6 +49,8 @@ _TOKEN: Final = re.compile(
 _FILE_HEADER: Final = ("ruleset", "for", "on", "connection")
 _RULE_HEADER: Final = ("description", "tags", "disabled", "for", "on", "connection")
 _CLOSERS: Final = ("]", "}", ")")
+#: How many times the layout may be repeated on its own output before it must have settled.
+_MAX_PASSES: Final = 4
 
 
 class FormatError(Exception):
@@ -71,16 +73,27 @@ class FormatError(Exception):
 
 
 def format_source(source: str, file: str = "<string>") -> str:
-    """``source`` in the canonical layout. Raises :class:`FormatError` when it does not parse."""
+    """``source`` in the canonical layout. Raises :class:`FormatError` when it does not parse.
+
+    A comment can only move outwards when a file is laid out (a comment in the middle of a
+    condition ends up at the end of its line), so the layout is repeated on its own output until
+    nothing changes: usually once more, to confirm. That makes formatting idempotent by
+    construction; every intermediate text is checked to mean the same as the source.
+    """
     text = source.removeprefix("\ufeff")
     parsed = parse(text, file)
     if parsed.ruleset is None or parsed.has_errors:
         errors = [d for d in parsed.diagnostics if d.is_error]
         message = f"{file}: not formatted: the file has {len(errors)} syntax error(s)"
         raise FormatError(message, parsed.diagnostics, text)
-    formatted = _Formatter(text, parsed.ruleset).format()
-    _verify(formatted, parsed.ruleset, file)
-    return formatted
+    original = current = parsed.ruleset
+    for _ in range(_MAX_PASSES):
+        formatted = _Formatter(text, current).format()
+        if formatted == text:
+            return formatted
+        current = _verified(formatted, original, file)
+        text = formatted
+    raise FormatError(f"{file}: not formatted: the layout does not settle (a formatter bug)")
 
 
 def comment_texts(comments: Iterable[Comment]) -> Counter[str]:
@@ -88,14 +101,15 @@ def comment_texts(comments: Iterable[Comment]) -> Counter[str]:
     return Counter(c.text.rstrip() for c in comments)
 
 
-def _verify(formatted: str, original: RuleSet, file: str) -> None:
-    """The formatted text must parse to the same rules with the same comments."""
+def _verified(formatted: str, original: RuleSet, file: str) -> RuleSet:
+    """The rules of ``formatted``, which must be those of ``original`` with the same comments."""
     again = parse(formatted, file)
     if again.ruleset is None or again.has_errors or again.ruleset != original:
         msg = f"{file}: not formatted: the formatted text would not mean the same (a formatter bug)"
         raise FormatError(msg)
     if comment_texts(again.ruleset.comments) != comment_texts(original.comments):
         raise FormatError(f"{file}: not formatted: a comment would be lost (a formatter bug)")
+    return again.ruleset
 
 
 # ------------------------------------------------------------------------------ source facts
@@ -200,7 +214,9 @@ class _Formatter:
 
     def format(self) -> str:
         first_item = self.ruleset.items[0].span if self.ruleset.items else None
-        end = (first_item.line, first_item.column) if first_item else (len(self.source_lines) + 1, 0)
+        end = (
+            (first_item.line, first_item.column) if first_item else (len(self.source_lines) + 1, 0)
+        )
         header_tokens = self.tokens[: bisect.bisect_left(self.token_starts, end)]
         marks = _header_marks(header_tokens, _FILE_HEADER)
         header: list[tuple[str, str]] = []

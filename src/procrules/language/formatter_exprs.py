@@ -7,8 +7,9 @@ only when a part needs it, and the minimal parentheses that the precedence ladde
 section 7 needs (the AST has no parenthesis node: they are derived from precedence). Where a
 construct may be broken over lines, it becomes a :class:`~procrules.language.formatter_doc.Group`:
 the ``and``/``or`` chains of a condition, and list and map literals (broken for width only in a
-const's value or an action; anywhere when a comment stands inside them). Every printed node carries a
-:class:`~procrules.language.formatter_doc.Mark` with its source span, for placing comments.
+const's value or in an action; anywhere when a comment stands inside them). Every printed node
+carries a :class:`~procrules.language.formatter_doc.Mark` with its source span, for placing
+comments.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from procrules.language.ast import (
     Add,
     And,
     BinOp,
-    Call,
     Compare,
     ConstRef,
     Copy,
@@ -48,7 +48,6 @@ from procrules.language.ast import (
     Stop,
     Subscript,
     Swap,
-    Truthy,
     Where,
     Wildcard,
 )
@@ -187,8 +186,7 @@ class ExprPrinter:
             if _condition_level(cond) < level:
                 return self._parenthesized(cond)
             chain = self._chain(cond)
-            nested = Group((chain[0], Nest(chain[1:])), forced=self._spans_comment(cond.span))
-            return nested
+            return Group((chain[0], Nest(chain[1:])), forced=self._spans_comment(cond.span))
         return self._condition(cond, level)
 
     def _parenthesized(self, cond: And | Or) -> Doc:
@@ -211,7 +209,8 @@ class ExprPrinter:
         if isinstance(cond, IsCheck):
             prefix = (Text(cond.quantifier + " "),) if cond.quantifier else ()
             check = f" is {'not ' if cond.negated else ''}{cond.kind}"
-            return (start_mark(cond.span), *prefix, self.expr(cond.operand), Text(check))
+            closing = Mark(_end(cond.span), _end(cond.span))
+            return (start_mark(cond.span), *prefix, self.expr(cond.operand), Text(check), closing)
         if isinstance(cond, Exists):
             return (start_mark(cond.span), Text("exists "), self.path(cond.target))
         return self.expr(cond.expr)
@@ -303,12 +302,17 @@ class ExprPrinter:
     def _action(self, action: Action) -> Doc:
         if isinstance(action, Set):
             as_type = (Text(" as " + action.as_type),) if action.as_type else ()
-            return (Text("set "), self.path(action.target), Text(" = "), self.expr(action.value, breakable=True),
-                    *as_type)  # fmt: skip
+            value = self.expr(action.value, breakable=True)
+            return (Text("set "), self.path(action.target), Text(" = "), value, *as_type)
         if isinstance(action, Remove):
             return (Text("remove "), self.path(action.target))
         if isinstance(action, Add):
-            return (Text("add "), self.expr(action.value, breakable=True), Text(" to "), self.path(action.target))
+            return (
+                Text("add "),
+                self.expr(action.value, breakable=True),
+                Text(" to "),
+                self.path(action.target),
+            )
         if isinstance(action, Replace):
             old = self.expr(action.old, breakable=True)
             new = self.expr(action.new, breakable=True)

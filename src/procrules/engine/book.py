@@ -26,7 +26,12 @@ from procrules.engine.result import ErrorInfo, Message, Result, Status
 from procrules.engine.state import State
 from procrules.engine.values import EvalError
 from procrules.language.diagnostics import render_all
-from procrules.language.frontend import CheckedFile, RuleFile, check_paths, check_source
+from procrules.language.frontend import (
+    CheckedFile,
+    RuleFile,
+    check_paths,
+    check_source_context,
+)
 from procrules.language.schema import record_types
 from procrules.records import RecordError, dump_record, normalize_record
 from procrules.records.model import unknown_record_type
@@ -233,9 +238,9 @@ class Book:
 
 
 def _checked(label: str, default_name: str, source: str) -> CheckedFile:
-    ruleset, sink = check_source(source, label)
+    ruleset, sink, ctx = check_source_context(source, label)
     rule_file = RuleFile(Path(label), label, default_name)
-    return CheckedFile(rule_file, source, ruleset, tuple(sink.sorted()), sink.dropped)
+    return CheckedFile(rule_file, source, ruleset, tuple(sink.sorted()), sink.dropped, ctx)
 
 
 def _rebuild(sources: tuple[tuple[str, str, str], ...]) -> Book:

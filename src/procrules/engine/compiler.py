@@ -78,7 +78,7 @@ def compile_file(checked: CheckedFile) -> CompiledRuleSet:
     ruleset = checked.ruleset
     assert ruleset is not None, "compile_file needs a parsed file"
     assert checked.ok, "compile_file needs a file without errors"
-    ctx = check(ruleset)
+    ctx = checked.context or check(ruleset)
     em = _emitter(checked, ctx, trace=False)
     known = record_types()
     name = checked.name
@@ -120,7 +120,7 @@ def compile_traced(ruleset: CompiledRuleSet) -> dict[tuple[str, str], Condition 
     """Conditions generated in trace mode, per (rule name, record type)."""
     checked = ruleset.checked
     assert checked.ruleset is not None
-    ctx = check(checked.ruleset)
+    ctx = checked.context or check(checked.ruleset)
     em = _emitter(checked, ctx, trace=True)
     known = record_types()
     out: dict[tuple[str, str], Condition | None] = {}

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from procrules.language.ast import RuleSet
+    from procrules.language.checker.context import CheckContext
 
 #: Largest rule file read, in bytes; a larger one is an E501 diagnostic.
 MAX_FILE_BYTES = 1_000_000
@@ -48,6 +49,8 @@ class CheckedFile:
     ruleset: RuleSet | None
     diagnostics: tuple[Diagnostic, ...]
     dropped: int = 0
+    #: What the checker resolved (scopes, consts); the compiler reuses it instead of re-checking.
+    context: CheckContext | None = None
 
     @property
     def name(self) -> str:
@@ -95,16 +98,25 @@ def _label(path: Path) -> str:
 
 def check_source(source: str, label: str = "<string>") -> tuple[RuleSet | None, DiagnosticSink]:
     """Parse and check one file's text; the diagnostics are in the returned sink."""
+    ruleset, sink, _ = check_source_context(source, label)
+    return ruleset, sink
+
+
+def check_source_context(
+    source: str, label: str = "<string>"
+) -> tuple[RuleSet | None, DiagnosticSink, CheckContext | None]:
+    """:func:`check_source`, also giving the checker's context (``None`` if nothing parsed)."""
     sink = DiagnosticSink()
     if len(source.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         sink.error("E501", f"the file is larger than {MAX_FILE_BYTES:,} bytes", _start(label),
                    "split the rules over several files")  # fmt: skip
-        return None, sink
+        return None, sink, None
     parsed = parse(source, label)
     sink.extend(parsed.diagnostics)
+    ctx = None
     if parsed.ruleset is not None:
-        check(parsed.ruleset, sink, partial=any(d.is_error for d in parsed.diagnostics))
-    return parsed.ruleset, sink
+        ctx = check(parsed.ruleset, sink, partial=any(d.is_error for d in parsed.diagnostics))
+    return parsed.ruleset, sink, ctx
 
 
 def check_file(file: RuleFile) -> CheckedFile:
@@ -122,8 +134,8 @@ def check_file(file: RuleFile) -> CheckedFile:
         diag = Diagnostic("E101", Severity.ERROR, "the file is not UTF-8 text",
                           Span(file.label, line, 1, line, 1), "save the file as UTF-8")  # fmt: skip
         return CheckedFile(file, None, None, (diag,))
-    ruleset, sink = check_source(source, file.label)
-    return CheckedFile(file, source, ruleset, tuple(sink.sorted()), sink.dropped)
+    ruleset, sink, ctx = check_source_context(source, file.label)
+    return CheckedFile(file, source, ruleset, tuple(sink.sorted()), sink.dropped, ctx)
 
 
 def check_paths(paths: Sequence[str | Path]) -> list[CheckedFile]:

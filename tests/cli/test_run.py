@@ -301,6 +301,8 @@ def test_workers_2_output_is_identical_to_1(tmp_path: Path) -> None:
     numbers = [r["record"]["orderNumber"] for r in out if r["record"]]
     assert numbers == sorted(numbers, key=int)
     assert summary(one.stderr) == summary(two.stderr)
+    as_json = invoke("--rules", RULES, path, "--workers", "2", "--format", "json")
+    assert json.loads(as_json.stdout) == out
     # the same records as one JSON array (workers re-parse the elements' text)
     array = tmp_path / "many.json"
     array.write_text("[\n" + ",\n".join(x for x in lines if x and "broken" not in x) + "\n]")

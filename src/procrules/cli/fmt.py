@@ -109,13 +109,31 @@ def _print_diff(label: str, original: str, formatted: str) -> None:
         tofile=f"{label} (formatted)",
     )
     text = "".join(line if line.endswith("\n") else line + "\n" for line in lines)
-    if not sys.stdout.isatty():
+    if not _is_terminal():
         click.echo(text, nl=False)
         return
     from rich.console import Console
-    from rich.syntax import Syntax
+    from rich.text import Text
 
-    Console().print(Syntax(text, "diff", theme="ansi_dark", background_color="default"))
+    console = Console(force_terminal=True, highlight=False, soft_wrap=True)
+    for line in text.split("\n")[:-1]:
+        console.print(Text(line, style=_diff_style(line)))
+
+
+def _is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def _diff_style(line: str) -> str:
+    if line.startswith(("---", "+++")):
+        return "bold"
+    if line.startswith("@@"):
+        return "cyan"
+    if line.startswith("+"):
+        return "green"
+    if line.startswith("-"):
+        return "red"
+    return ""
 
 
 def _lines(text: str) -> list[str]:

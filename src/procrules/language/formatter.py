@@ -87,12 +87,15 @@ def format_source(source: str, file: str = "<string>") -> str:
         message = f"{file}: not formatted: the file has {len(errors)} syntax error(s)"
         raise FormatError(message, parsed.diagnostics, text)
     original = current = parsed.ruleset
-    for _ in range(_MAX_PASSES):
-        formatted = _Formatter(text, current).format()
-        if formatted == text:
-            return formatted
-        current = _verified(formatted, original, file)
-        text = formatted
+    try:
+        for _ in range(_MAX_PASSES):
+            formatted = _Formatter(text, current).format()
+            if formatted == text:
+                return formatted
+            current = _verified(formatted, original, file)
+            text = formatted
+    except RecursionError:
+        raise FormatError(f"{file}: not formatted: the rules nest too deeply") from None
     raise FormatError(f"{file}: not formatted: the layout does not settle (a formatter bug)")
 
 

@@ -73,10 +73,14 @@ _SUM, _PRODUCT, _UNARY, _ATOM = 1, 2, 3, 4
 # ------------------------------------------------------------------------------------ tokens
 
 
+def _is_control(ch: str) -> bool:
+    return unicodedata.category(ch) in {"Cc", "Cs", "Zl", "Zp"}
+
+
 def _escaped(ch: str) -> str:
     if ch in _SIMPLE_ESCAPES:
         return _SIMPLE_ESCAPES[ch]
-    if unicodedata.category(ch) in {"Cc", "Cs", "Zl", "Zp"}:
+    if _is_control(ch):
         return f"\\u{ord(ch):04x}"
     return ch
 
@@ -113,7 +117,7 @@ def custom_data(ref: CustomDataRef) -> str:
     """``customData[c|m|k]``, or ``customData["c|m|k"]`` when a part holds a character the
     unquoted form cannot (``]``, ``"``, whitespace, control characters)."""
     key = ref.dict_key
-    if any(ch in ']"' or ch.isspace() or _escaped(ch) != ch for ch in key):
+    if any(ch in ']"' or ch.isspace() or _is_control(ch) for ch in key):
         return f"customData[{quote(key)}]"
     return f"customData[{key}]"
 

@@ -10,7 +10,8 @@ writes text, JSON and JUnit XML. docs/testing.md is the user's guide.
 from __future__ import annotations
 
 from procrules.testing.coverage import Coverage
-from procrules.testing.loader import Problem, TestFile, TestFileError, load_test_file
+from procrules.testing.loader import load_test_file
+from procrules.testing.model import Problem, TestFile, TestFileError
 from procrules.testing.runner import CaseResult, FileResult, Runner, discover
 
 __all__ = [

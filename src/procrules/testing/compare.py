@@ -25,12 +25,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from procrules import jsonio
-from procrules.testing.loader import UNSET, ChangeSpec, MessageSpec
+from procrules.testing.model import UNSET, ChangeSpec, MessageSpec
 
 if TYPE_CHECKING:
     from procrules.engine import Book, Result, Trace
     from procrules.engine.result import Change, FiredRule, Message
-    from procrules.testing.loader import Case
+    from procrules.testing.model import Case
 
 _NUMERIC_TEXT = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -391,7 +391,9 @@ def _messages(
     if len(expected) == len(actual) and all(same):
         return None
     left = [
-        (f"{s.level}: " if s.level else "") + show(s.text) + (f"  ({s.rule})" if s.rule else "")
+        (f"{s.level}: " if s.level else "")
+        + show(UNSET if s.text is None else s.text)
+        + (f"  ({s.rule})" if s.rule else "")
         for s in expected
     ]
     right = [

@@ -1,147 +1,52 @@
 """Reading and validating one rule test file (``*.test.yaml``) into a :class:`TestFile`.
 
 This module owns the shape of a test file (docs/testing.md): the top-level keys ``rules``,
-``context`` and ``cases``; per case ``name``, ``context``, ``record`` or ``record_file`` (with
-``record_index``) and ``expect``; per ``expect`` the keys ``status``, ``fired``, ``not_fired``,
-``record``, ``changes`` and ``messages``. Every problem found is a :class:`Problem` with the file,
-line and column (all of a file's problems, not only the first), raised together as
-:class:`TestFileError`; nothing here raises anything else for a bad file.
+``context`` and ``cases`` (and ``x-…`` keys, ignored: a place for YAML anchors); per case
+``name``, ``context``, ``record`` or ``record_file`` (with ``record_index``) and ``expect``; per
+``expect`` the keys ``status``, ``fired``, ``not_fired``, ``record``, ``changes`` and
+``messages``. Every problem found is a :class:`Problem` with the file, line and column (all of a
+file's problems, not only the first), raised together as :class:`TestFileError`; nothing here
+raises anything else for a bad file.
 """
 
 from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from procrules import jsonio
+from procrules.testing.model import (
+    CASE_KEYS,
+    CHANGE_KEYS,
+    CONTEXT_KEYS,
+    DIRECTIONS,
+    EXPECT_KEYS,
+    LEVELS,
+    MESSAGE_KEYS,
+    RECORD_TYPES,
+    STATUSES,
+    TOP_KEYS,
+    UNSET,
+    Case,
+    CaseContext,
+    ChangeSpec,
+    Expect,
+    Located,
+    MessageSpec,
+    Problem,
+    TestFile,
+    TestFileError,
+)
 from procrules.testing.yamlfile import NULL, YamlError, compose, items, text, value, where
 
-TOP_KEYS = ("rules", "context", "cases")
-CASE_KEYS = ("name", "context", "record", "record_file", "record_index", "expect")
-CONTEXT_KEYS = ("type", "direction", "connection")
-EXPECT_KEYS = ("status", "fired", "not_fired", "record", "changes", "messages")
-CHANGE_KEYS = ("path", "before", "after", "rule")
-MESSAGE_KEYS = ("level", "text", "rule")
-RECORD_TYPES = ("Order", "Invoice", "Product")
-DIRECTIONS = ("import", "export")
-STATUSES = ("ok", "ignored", "failed", "error")
-LEVELS = ("info", "warning", "error")
 
-
-class _Unset:
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
-UNSET: Any = _Unset()  # a key not written (``before``/``after`` of a change)
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One problem of a test file, at a 1-based line and column."""
-
-    file: str
-    line: int
-    column: int
-    message: str
-    hint: str | None = None
-
-    def render(self) -> str:
-        out = f"{self.file}:{self.line}:{self.column}: error: {self.message}"
-        return out + (f"\n  hint: {self.hint}" if self.hint else "")
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "line": self.line,
-            "column": self.column,
-            "message": self.message,
-            "hint": self.hint,
-        }
-
-
-class TestFileError(Exception):
-    """A test file that cannot run: its problems, and ``details`` (e.g. the diagnostics of
-    rule files with errors)."""
-
-    __test__ = False  # not a pytest test class
-
-    def __init__(self, problems: list[Problem], details: str = "") -> None:
-        self.problems = problems
-        self.details = details
-        super().__init__("\n".join(p.render() for p in problems))
-
-
-@dataclass(frozen=True, slots=True)
-class Located:
-    """An expectation and the line of its key (failures point there)."""
-
-    value: Any
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
-class ChangeSpec:
-    path: str
-    before: Any = UNSET
-    after: Any = UNSET
-    rule: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class MessageSpec:
-    text: str | None = None
-    level: str | None = None
-    rule: str | None = None
-
-
-@dataclass(slots=True)
-class Expect:
-    status: Located | None = None
-    fired: Located | None = None  # list[str]
-    not_fired: Located | None = None  # list[str]
-    record: Located | None = None  # dict
-    changes: Located | None = None  # list[ChangeSpec]
-    messages: Located | None = None  # list[MessageSpec]
-
-
-@dataclass(frozen=True, slots=True)
-class CaseContext:
-    record_type: str | None = None
-    direction: str = "import"
-    connection: str | None = None
-
-
-@dataclass(slots=True)
-class Case:
-    name: str
-    line: int
-    context: CaseContext
-    record: Any
-    expect: Expect
-
-
-@dataclass(slots=True)
-class TestFile:
-    __test__ = False  # not a pytest test class
-
-    path: Path
-    label: str
-    rules: list[str]
-    rules_line: int
-    rules_column: int
-    cases: list[Case] = field(default_factory=list)
-
-
-def _suggest(word: str, choices: tuple[str, ...]) -> str | None:
+def _close(word: str, choices: tuple[str, ...]) -> str | None:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f'did you mean "{close[0]}"?' if close else f"the keys are: {', '.join(choices)}"
+    return close[0] if close else None
 
 
 class _Reader:
@@ -152,6 +57,7 @@ class _Reader:
         self.label = label
         self.problems: list[Problem] = []
         self.record_files: dict[Path, list[Any] | YamlError] = {}
+        self.misspelt: set[str] = set()  # keys that an unknown key of the last mapping resembles
 
     def problem(self, exc: YamlError) -> None:
         self.problems.append(Problem(self.label, exc.line, exc.column, exc.message, exc.hint))
@@ -167,11 +73,16 @@ class _Reader:
         if not isinstance(node, MappingNode):
             raise YamlError.at(node, f"{what} must be a mapping (key: value lines)")
         out: dict[str, tuple[Node, Node]] = {}
+        self.misspelt = set()
         for key, key_node, value_node in items(node):
             if free is not None and key.startswith(free):
                 continue
             if key not in keys:
-                self.at(key_node, f'unknown key "{key}" in {what}', _suggest(key, keys))
+                close = _close(key, keys)
+                if close is not None:
+                    self.misspelt.add(close)
+                hint = f'did you mean "{close}"?' if close else f"the keys are: {', '.join(keys)}"
+                self.at(key_node, f'unknown key "{key}" in {what}', hint)
             else:
                 out[key] = (key_node, value_node)
         return out
@@ -183,9 +94,10 @@ class _Reader:
         if root is None:
             raise YamlError("the file is empty: it needs 'rules:' and 'cases:'", 1, 1)
         top = self.mapping(root, "the test file", TOP_KEYS, free="x-")
+        misspelt = set(self.misspelt)
         rules: list[str] = []
         rules_line, rules_column = where(root)
-        if "rules" not in top:
+        if "rules" not in top and "rules" not in misspelt:
             self.at(
                 root,
                 'missing "rules": the rule file or directory the cases run against',
@@ -200,6 +112,8 @@ class _Reader:
             default = self._guard(self._context, top["context"][1], default, default)
         test = TestFile(self.path, self.label, rules, rules_line, rules_column)
         if "cases" not in top:
+            if "cases" in misspelt:
+                return test
             self.at(
                 root,
                 'missing "cases": the list of test cases',
@@ -225,7 +139,11 @@ class _Reader:
             name = text(item, '"rules"')
             full = _shortest(self.path.parent / name)
             if not Path(full).exists():
-                self.at(item, f'"rules": no such file or directory: {name} (looked for {full})')
+                self.at(
+                    item,
+                    f'"rules": no such file or directory: {name} '
+                    f"(looked for {Path(full).absolute()})",
+                )
             out.append(full)
         return out
 
@@ -279,10 +197,14 @@ class _Reader:
 
     def _case(self, node: Node, default: CaseContext) -> Case | None:
         found = self.mapping(node, "a case", CASE_KEYS)
+        misspelt = set(self.misspelt)
         line = where(node)[0]
         name = ""
         if "name" not in found:
-            self.at(node, 'a case needs a "name"', "start the case with '- name: what it shows'")
+            if "name" not in misspelt:
+                self.at(
+                    node, 'a case needs a "name"', "start the case with '- name: what it shows'"
+                )
         else:
             name = self._guard(text, found["name"][1], "", '"name"').strip()
             if not name:
@@ -290,9 +212,11 @@ class _Reader:
         context = default
         if "context" in found:
             context = self._guard(self._context, found["context"][1], default, default)
-        record = self._guard(self._record, node, None, found)
+        record = None
+        if found.keys() & {"record", "record_file"} or not misspelt & {"record", "record_file"}:
+            record = self._guard(self._record, node, None, found)
         expect = Expect()
-        if "expect" not in found:
+        if "expect" not in found and "expect" not in misspelt:
             self.at(
                 node,
                 f'the case "{name}" has no "expect": say what the result must be',

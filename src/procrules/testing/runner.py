@@ -19,14 +19,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from procrules.testing.compare import Failure, RuleNames, check_case
-from procrules.testing.loader import Problem, TestFileError, load_test_file
+from procrules.testing.loader import load_test_file
+from procrules.testing.model import Problem, TestFileError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from procrules.engine import Book
     from procrules.testing.coverage import Coverage
-    from procrules.testing.loader import Case, TestFile
+    from procrules.testing.model import Case, TestFile
 
 SUFFIX = ".test.yaml"
 _SKIPPED_DIRS = frozenset({"node_modules", "__pycache__"})

@@ -84,7 +84,7 @@ def compose(text: str) -> Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
-        if "expected a single document" in problem:
+        if "expected a single document" in f"{exc.context} {problem}":
             message = "the file holds more than one YAML document (a second '---')"
         else:
             message = f"YAML syntax error: {problem}"

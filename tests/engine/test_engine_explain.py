@@ -156,3 +156,16 @@ def test_no_rule_text_reaches_generated_source() -> None:
         assert "os" not in line.replace("_cost", "")
     result = book.apply(order(customer={"name": evil}))
     assert result.record["note"] == evil
+
+
+def test_trace_shows_a_const_list_as_a_list_and_leaves_out_an_unevaluated_right() -> None:
+    text = (
+        'const NORDIC = ["SE", "NO"]\n'
+        'rule "r" when currency in NORDIC or customer.vatNumber == orderNumber then stop end\n'
+    )
+    _, trace = book_of(text).explain(order(), Context(connection_id=CONN))
+    conditions = trace.to_dict()["rulesets"][0]["rules"][0]["conditions"]
+    assert isinstance(conditions[0]["right"], list)
+    assert sorted(conditions[0]["right"]) == ["NO", "SE"]
+    assert conditions[1]["left"] is None
+    assert "right" not in conditions[1]

@@ -75,7 +75,8 @@ def _condition(condition: dict[str, Any]) -> Text:
     op = str(condition["op"])
     values = [] if op.endswith("exists") else [f"left {show(condition['left'])}"]
     if not op.endswith(_UNARY):
-        values.append(f"right {show(condition['right'])}")
+        shown = show(condition["right"]) if "right" in condition else "not evaluated (left is null)"
+        values.append(f"right {shown}")
     if values:
         text.append(f"  ({', '.join(values)})", style="dim")
     return text

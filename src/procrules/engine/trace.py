@@ -69,6 +69,8 @@ def _shown(value: Any) -> Any:
         return format_decimal(value)
     if isinstance(value, list):
         return [_shown(v) for v in value]
+    if isinstance(value, set | frozenset):  # a literal list folded into a set for `in`
+        return sorted((_shown(v) for v in value), key=lambda v: (str(type(v)), str(v)))
     if isinstance(value, dict):
         return {k: _shown(v) for k, v in value.items()}
     return value
@@ -103,15 +105,19 @@ class ConditionTrace:
     right_evaluated: bool = True
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """The condition as JSON; ``right`` is absent when it was not evaluated (left null)."""
+        out = {
             "text": self.text,
             "op": self.op,
             "line": self.line,
             "column": self.column,
             "left": self.left,
-            "right": self.right if self.right_evaluated else None,
+            "right": self.right,
             "result": self.result,
         }
+        if not self.right_evaluated:
+            del out["right"]
+        return out
 
 
 @dataclass(slots=True)

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 import procrules
 from procrules.cli import run as run_module
 from procrules.cli.main import cli
-from procrules.cli.run import expand_rules, result_dict
+from procrules.cli.run import expand_rules
 from procrules.records import normalize_record
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -358,14 +358,22 @@ def test_rules_is_greedy_for_rule_paths(tmp_path: Path) -> None:
     ]  # fmt: skip
 
 
-def test_result_dict_shortcut_equals_to_dict() -> None:
-    book = procrules.load([RULES])
-    context = procrules.Context()
-    for line in ORDERS.read_text(encoding="utf-8").splitlines():
-        if line:
-            record = normalize_record(json.loads(line), None)
-            result = book.apply(record, context)
-            assert result_dict(result, record) == book.apply(record, context).to_dict()
+@pytest.mark.parametrize(
+    ("rules", "records"),
+    [("orders", "orders.jsonl"), ("products", "products.jsonl")],
+)
+def test_normal_form_input_gives_the_same_results(rules: str, records: str) -> None:
+    """``run`` hands the engine records already in normal form (``normal=True``): the engine
+    writes every change in normal form, so the results equal a full normalisation's."""
+    root = Path(__file__).resolve().parents[2] / "rules"
+    book = procrules.load([root / rules])
+    context = procrules.Context(connection_id="5377568eb7e165e3b38af6eece4a0001")
+    lines = (root / "records" / records).read_text(encoding="utf-8").splitlines()
+    assert lines
+    for line in filter(None, lines):
+        record = normalize_record(json.loads(line), None)
+        fast = book.apply(record, context, normal=True).to_dict()
+        assert fast == book.apply(record, context).to_dict()
 
 
 def test_real_process_with_stdin_and_exit_codes(tmp_path: Path) -> None:

@@ -20,8 +20,10 @@ BIG = "{orderStatus: new, totalInclVat: 1500.00, paymentMethod: invoice, shippin
 
 
 def case(expect: str, record: str = BIG, name: str = "big order") -> str:
-    return HEADER + f"  - name: {name}\n    record: {record}\n    expect:\n" + "".join(
-        f"      {line}\n" for line in expect.strip("\n").splitlines()
+    return (
+        HEADER
+        + f"  - name: {name}\n    record: {record}\n    expect:\n"
+        + "".join(f"      {line}\n" for line in expect.strip("\n").splitlines())
     )
 
 
@@ -61,14 +63,16 @@ def test_a_passing_case(ws: Workspace) -> None:
         pytest.param(
             "fired: [Tag express, Always]",
             [
-                "        fired: not the rules expected (- expected, did not fire; + fired, not "
-                "expected)  (line 7)",
+                (
+                    "        fired: not the rules expected (- expected, did not fire; + fired, not "
+                    "expected)  (line 7)"
+                ),
                 "          + Shop / Hold big orders",
                 "            Shop / Tag express",
                 "            Shop / Always",
                 "        why:",
                 '          "Hold big orders" (line 6): fired',
-                "            totalInclVat >= 1000 -> true  (left \"1500.00\", right 1000)",
+                '            totalInclVat >= 1000 -> true  (left "1500.00", right 1000)',
                 '            paymentMethod == "invoice" -> true  (left "invoice", right "invoice")',
             ],
             id="fired",
@@ -76,8 +80,10 @@ def test_a_passing_case(ws: Workspace) -> None:
         pytest.param(
             "fired: [Always, Hold big orders, Tag express]",
             [
-                "        fired: the rules expected, but in another order (- expected, + fired)"
-                "  (line 7)",
+                (
+                    "        fired: the rules expected, but in another order (- expected, + fired)"
+                    "  (line 7)"
+                ),
                 "          - Shop / Always",
                 "            Shop / Hold big orders",
                 "            Shop / Tag express",
@@ -91,15 +97,20 @@ def test_a_passing_case(ws: Workspace) -> None:
                 '        not_fired: "Tag express" fired  (line 7)',
                 "        why:",
                 '          "Tag express" (line 13): fired',
-                '            shippingMethod == "express" -> true  (left "express", right "express")',
+                (
+                    '            shippingMethod == "express" -> true  '
+                    '(left "express", right "express")'
+                ),
             ],
             id="not_fired",
         ),
         pytest.param(
             "fired: [Tag expres]",
             [
-                '        fired: there is no rule "Tag expres" in the rule files (did you mean '
-                '"Tag express"?)  (line 7)'
+                (
+                    '        fired: there is no rule "Tag expres" in the rule files (did you mean '
+                    '"Tag express"?)  (line 7)'
+                )
             ],
             id="unknown rule",
         ),
@@ -108,18 +119,24 @@ def test_a_passing_case(ws: Workspace) -> None:
             [
                 '        record.orderStatus: expected "new", got "onHold"  (line 7)',
                 '        record.totalInclVat: expected 1500.01, got "1500.00"  (line 7)',
-                "        record.tags: expected 0 elements, got 1: expected [], got "
-                '["express"]  (line 7)',
-                '        record.customer: expected {"type": "x"}, but the record has no such '
-                "field  (line 7)",
+                (
+                    "        record.tags: expected 0 elements, got 1: expected [], got "
+                    '["express"]  (line 7)'
+                ),
+                (
+                    '        record.customer: expected {"type": "x"}, but the record has no such '
+                    "field  (line 7)"
+                ),
             ],
             id="record",
         ),
         pytest.param(
             "changes:\n  - {path: orderStatus, after: held}",
             [
-                "        changes: not as expected (expected 1 change, got 2; - expected, + actual)"
-                "  (line 7)",
+                (
+                    "        changes: not as expected (expected 1 change, got 2; - expected, "
+                    "+ actual)  (line 7)"
+                ),
                 '          - orderStatus: … -> "held"',
                 '          + orderStatus: "new" -> "onHold"  (Shop / Hold big orders)',
                 '          + tags[0]: null -> "express"  (Shop / Tag express)',
@@ -129,8 +146,10 @@ def test_a_passing_case(ws: Workspace) -> None:
         pytest.param(
             'messages: ["held: big order", {level: warning, text: seen}]',
             [
-                "        messages: not as expected (expected 2 messages, got 2; - expected, "
-                "+ actual)  (line 7)",
+                (
+                    "        messages: not as expected (expected 2 messages, got 2; - expected, "
+                    "+ actual)  (line 7)"
+                ),
                 '            info: "held: big order"  (Shop / Hold big orders)',
                 '          - warning: "seen"',
                 '          + info: "seen"  (Shop / Always)',
@@ -165,7 +184,10 @@ def test_status_failure_gives_the_reason(ws: Workspace) -> None:
 
 
 def test_the_line_of_each_case(ws: Workspace) -> None:
-    ws.write("a.test.yaml", HEADER + """
+    ws.write(
+        "a.test.yaml",
+        HEADER
+        + """
   - name: one
     record: {orderStatus: new}
     expect: {status: failed}
@@ -180,7 +202,8 @@ def test_the_line_of_each_case(ws: Workspace) -> None:
       orderStatus: new
     expect:
       fired: []
-""")
+""",
+    )
     out = ws.run("a.test.yaml").output
     assert "  FAIL  one  (a.test.yaml:5)\n" in out
     assert "  PASS  two\n" in out
@@ -203,22 +226,22 @@ def test_failures_and_passes_across_files(ws: Workspace) -> None:
 
 BROKEN = {
     "syntax": ("rules: shop.rules\ncases:\n  - name: x\n    record: {a: 1\n",
-               "syntax.test.yaml:5:1: error: YAML syntax error: expected ',' or '}', but got "
-               "'<stream end>' (while parsing a flow mapping on line 4)"),
+               ("syntax.test.yaml:5:1: error: YAML syntax error: expected ',' or '}', but got "
+               "'<stream end>' (while parsing a flow mapping on line 4)")),
     "no-rules": ("cases:\n  - name: x\n    record: {}\n    expect: {status: ok}\n",
-                 'no-rules.test.yaml:1:1: error: missing "rules": the rule file or directory the '
-                 "cases run against"),
-    "unknown-key": ("rules: shop.rules\ncases:\n  - name: x\n    recrod: {}\n"
-                    "    expect: {status: ok}\n",
+                 ('no-rules.test.yaml:1:1: error: missing "rules": the rule file or directory the '
+                 "cases run against")),
+    "unknown-key": (("rules: shop.rules\ncases:\n  - name: x\n    recrod: {}\n"
+                    "    expect: {status: ok}\n"),
                     'unknown-key.test.yaml:4:5: error: unknown key "recrod" in a case'),
-    "missing-rules": ("rules: nope\ncases:\n  - name: x\n    record: {}\n"
-                      "    expect: {status: ok}\n",
-                      'missing-rules.test.yaml:1:8: error: "rules": no such file or directory: '
-                      "nope (looked for {root}/nope)"),
-    "bad-rules": ("rules: bad.rules\ncases:\n  - name: x\n    record: {}\n"
-                  "    expect: {status: ok}\n",
-                  "bad-rules.test.yaml:1:8: error: the rule files have 1 error (in bad.rules): "
-                  "no case of this file ran"),
+    "missing-rules": (("rules: nope\ncases:\n  - name: x\n    record: {}\n"
+                      "    expect: {status: ok}\n"),
+                      ('missing-rules.test.yaml:1:8: error: "rules": no such file or directory: '
+                      "nope (looked for {root}/nope)")),
+    "bad-rules": (("rules: bad.rules\ncases:\n  - name: x\n    record: {}\n"
+                  "    expect: {status: ok}\n"),
+                  ("bad-rules.test.yaml:1:8: error: the rule files have 1 error (in bad.rules): "
+                  "no case of this file ran")),
 }  # fmt: skip
 
 
@@ -272,7 +295,9 @@ def test_the_same_file_twice_runs_once(ws: Workspace) -> None:
 
 def test_record_file_and_evaluation_errors(ws: Workspace) -> None:
     ws.write("records.jsonl", '{"orderStatus": "new", "recordType": "Invoice"}\n')
-    ws.write("a.test.yaml", """
+    ws.write(
+        "a.test.yaml",
+        """
         rules: shop.rules
         context: {type: Order}
         cases:
@@ -282,6 +307,25 @@ def test_record_file_and_evaluation_errors(ws: Workspace) -> None:
               status: error
               fired: []
               messages: [{level: error}]
-        """)
+        """,
+    )
     result = ws.run("a.test.yaml")
     assert result.exit_code == 0, result.output
+
+
+def test_a_rules_directory_without_rule_files(ws: Workspace) -> None:
+    (ws.root / "none").mkdir()
+    ws.write("a.test.yaml", PASSING.replace("rules: shop.rules", "rules: none"))
+    result = ws.run("a.test.yaml")
+    assert result.exit_code == 1
+    assert (
+        '  ERROR a.test.yaml:1:8: error: "rules": the directory none holds no *.rules file\n'
+        in (result.output)
+    )
+
+
+def test_junit_into_a_missing_directory_is_a_usage_error(ws: Workspace) -> None:
+    ws.write("a.test.yaml", PASSING)
+    result = ws.run("a.test.yaml", "--junit", "no/such/dir/junit.xml")
+    assert result.exit_code == 2
+    assert "no such directory: no/such/dir" in result.output

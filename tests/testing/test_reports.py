@@ -116,18 +116,20 @@ def test_coverage_of_a_known_rule_file(ws: Workspace) -> None:
     result = ws.run("coverage.test.yaml", "--coverage")
     assert result.exit_code == 0
     assert result.output.split("\n\n")[1:] == [
-        "Coverage\n"
-        "  shop.rules (Shop): 61.9%  3/5 rules fired, 10/16 condition outcomes seen\n"
-        '      rule "Hold big orders", line 7: paymentMethod == "invoice" or customer.type == '
-        '"company"  -> never false\n'
-        '      rule "Hold big orders", line 7: paymentMethod == "invoice"  -> never false\n'
-        '      rule "Hold big orders", line 7: customer.type == "company"  -> never evaluated\n'
-        '      rule "Never" (line 18): never fired\n'
-        '      rule "Never", line 19: orderStatus == "nope"  -> never true\n'
-        '      rule "Switched off" (line 27): disabled, not counted\n'
-        '      rule "Refuse cancelled" (line 33): never fired\n'
-        '      rule "Refuse cancelled", line 34: orderStatus == "cancelled"  -> never true\n'
-        "  total: 61.9%",
+        (
+            "Coverage\n"
+            "  shop.rules (Shop): 61.9%  3/5 rules fired, 10/16 condition outcomes seen\n"
+            '      rule "Hold big orders", line 7: paymentMethod == "invoice" or customer.type == '
+            '"company"  -> never false\n'
+            '      rule "Hold big orders", line 7: paymentMethod == "invoice"  -> never false\n'
+            '      rule "Hold big orders", line 7: customer.type == "company"  -> never evaluated\n'
+            '      rule "Never" (line 18): never fired\n'
+            '      rule "Never", line 19: orderStatus == "nope"  -> never true\n'
+            '      rule "Switched off" (line 27): disabled, not counted\n'
+            '      rule "Refuse cancelled" (line 33): never fired\n'
+            '      rule "Refuse cancelled", line 34: orderStatus == "cancelled"  -> never true\n'
+            "  total: 61.9%"
+        ),
         "2 passed, 0 failed\n",
     ]
 
@@ -182,14 +184,17 @@ def test_coverage_as_json(ws: Workspace) -> None:
 
 
 def test_coverage_counts_a_rule_file_no_case_reaches(ws: Workspace) -> None:
-    ws.write("a.test.yaml", """
+    ws.write(
+        "a.test.yaml",
+        """
         rules: shop.rules
         cases:
           - name: an invoice never meets the order rules
             context: {type: Invoice}
             record: {}
             expect: {fired: []}
-        """)
+        """,
+    )
     result = ws.run("a.test.yaml", "--coverage")
     assert "  shop.rules (Shop): 0.0%  0/5 rules fired, 0/16 condition outcomes seen\n" in (
         result.output
@@ -198,7 +203,9 @@ def test_coverage_counts_a_rule_file_no_case_reaches(ws: Workspace) -> None:
 
 
 def test_the_examples_in_rules_pass_with_every_rule_fired() -> None:
-    result = CliRunner().invoke(cli, ["test", str(ROOT / "rules"), "--coverage", "--format", "json"])
+    result = CliRunner().invoke(
+        cli, ["test", str(ROOT / "rules"), "--coverage", "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["summary"]["failed"] == 0

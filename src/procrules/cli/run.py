@@ -42,7 +42,7 @@ from procrules.cli.outputs import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterable, Iterator
 
-    from procrules.engine import Book, Context, Result
+    from procrules.engine import Book, Context
 
 #: What processing one item gives: its status, its result as one JSON line (``None`` when not
 #: needed), and the data the human renderer needs (``None`` for json/jsonl).
@@ -170,33 +170,18 @@ def process_item(book: Book, context: Context, settings: Settings, item: Item) -
             result["trace"] = None
     else:
         if settings.dry_run:
-            evaluated, trace = book.explain(record, context)
+            evaluated, trace = book.explain(record, context, normal=True)
             result = evaluated.to_dict()
             result["trace"] = trace.to_dict()
             before = record
         else:
-            result = result_dict(book.apply(record, context), record)
+            # The record is in normal form already, and the engine writes every change in it.
+            result = book.apply(record, context, normal=True).to_dict()
     status: str = result["status"]
     if settings.fmt != "human":
         return status, jsonio.dumps(result), None
     line = jsonio.dumps(result) if settings.rejected and status != "ok" else None
     return status, line, {"file": item.file, "line": item.line, "result": result, "before": before}
-
-
-def result_dict(result: Result, record: dict[str, Any]) -> dict[str, Any]:
-    """``result.to_dict()`` for ``record``, an input already in normal form. When no change was
-    made (every status but ``ok`` with changes) the result record is that input as it came in,
-    so it is used as it is instead of normalising it a second time (half the cost of a record)."""
-    if result.changes:
-        return result.to_dict()
-    return {
-        "status": result.status,
-        "record": record,
-        "fired": [f.to_dict() for f in result.fired],
-        "changes": [],
-        "messages": [m.to_dict() for m in result.messages],
-        "error": None if result.error is None else result.error.to_dict(),
-    }
 
 
 _WORKER: tuple[Book, Context, Settings] | None = None

@@ -60,6 +60,8 @@ def test_command(paths: tuple[str, ...], coverage: bool, fmt: str, junit: Path |
         write_junit,
     )
 
+    if junit is not None and not junit.parent.is_dir():
+        raise click.BadParameter(f"no such directory: {junit.parent}", param_hint="'--junit'")
     given = paths or (".",)
     files = discover(given)
     if not files:

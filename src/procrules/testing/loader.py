@@ -144,6 +144,8 @@ class _Reader:
                     f'"rules": no such file or directory: {name} '
                     f"(looked for {Path(full).absolute()})",
                 )
+            elif Path(full).is_dir() and not any(Path(full).rglob("*.rules")):
+                self.at(item, f'"rules": the directory {name} holds no *.rules file')
             out.append(full)
         return out
 

@@ -7,9 +7,9 @@ later run with the same size and seed) and a generated rule file, then runs the 
 ``procrules run --rules R --connection C INPUT`` as a subprocess once per ``--workers`` value, with
 its standard output (one result a line) sent to ``/dev/null``. For each run it reports the wall
 time, the records/s (``procrules`` prints them on its summary line), the peak RSS of the largest
-process (``/usr/bin/time -v`` where it exists, else ``resource.getrusage(RUSAGE_CHILDREN)``) and the peak
-of the sum of the RSS of the process tree (sampled from ``/proc`` every 0.1 s; with
-``--workers N`` the workers are separate processes). Targets (issue 6): peak RSS < 200 MB on
+process (``/usr/bin/time -v`` where it exists, else ``getrusage(RUSAGE_CHILDREN)``) and the peak of
+the sum of the RSS of the process tree (sampled from ``/proc`` every 0.1 s; with ``--workers N``
+the workers are separate processes). Targets (issue 6): peak RSS < 200 MB on
 1,000,000 orders, ``--workers 2`` >= 1.7x one worker.
 """
 
@@ -121,7 +121,7 @@ def run_once(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--orders", type=int, default=200_000)
     parser.add_argument("--rules", type=int, default=50)
     parser.add_argument("--workers", default="1,2")
@@ -138,8 +138,10 @@ def main() -> None:
         r = run_once(exe, rules, data, workers, args.timeout)
         results.append(r)
         print(f"  --workers {workers}: {r['summary']}")
-    print("\n| workers | wall s | records/s | speed-up | peak RSS, largest process MB | "
-          "peak RSS, all processes MB |")
+    print(
+        "\n| workers | wall s | records/s | speed-up | peak RSS, largest process MB | "
+        "peak RSS, all processes MB |"
+    )
     print("|---:|---:|---:|---:|---:|---:|")
     first = float(results[0]["wall"])
     for r in results:
@@ -151,13 +153,17 @@ def main() -> None:
     one = next((r for r in results if r["workers"] == 1), None)
     if one is not None:
         peak = float(one["peak_process_mb"])
-        print(f"\ntarget peak RSS < 200 MB (1 worker): {peak:.0f} MB -> "
-              f"{'met' if peak < 200 else 'NOT met'} (on {args.orders:,} orders)")
+        print(
+            f"\ntarget peak RSS < 200 MB (1 worker): {peak:.0f} MB -> "
+            f"{'met' if peak < 200 else 'NOT met'} (on {args.orders:,} orders)"
+        )
     two = next((r for r in results if r["workers"] == 2), None)
     if one is not None and two is not None:
         speedup = float(one["wall"]) / float(two["wall"])
-        print(f"target --workers 2 >= 1.7x one worker: {speedup:.2f}x -> "
-              f"{'met' if speedup >= 1.7 else 'NOT met'}")
+        print(
+            f"target --workers 2 >= 1.7x one worker: {speedup:.2f}x -> "
+            f"{'met' if speedup >= 1.7 else 'NOT met'}"
+        )
 
 
 if __name__ == "__main__":

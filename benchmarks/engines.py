@@ -267,7 +267,7 @@ class RuleEngine(Engine):
 
         src = RuleEngineSource()
         self.texts = [src.cond(s.cond) for s in specs]
-        context = rule_engine.Context(default_value=None)
+        context = rule_engine.Context(default_value=None, mapping_attribute_lookup=False)
         self.rules = [
             (s.name, rule_engine.Rule(t, context=context).matches)
             for s, t in zip(specs, self.texts, strict=True)

@@ -149,8 +149,12 @@ def order(rng: random.Random, n: int) -> dict[str, Any]:
     elif draw < 0.3:
         rec["note"] = ""
     entries = [
-        _entry(source, WOO, PAY_TITLE, "string", {"klarna_payments": "Klarna"}.get(payment, "Card")),
-        _entry(source, WOO, "raw.shipping_lines", "json", [{"method_id": "flat_rate", "total": 49}]),
+        _entry(
+            source, WOO, PAY_TITLE, "string", {"klarna_payments": "Klarna"}.get(payment, "Card")
+        ),
+        _entry(
+            source, WOO, "raw.shipping_lines", "json", [{"method_id": "flat_rate", "total": 49}]
+        ),
     ]
     if payment == "klarna_payments":
         env = rng.choices(["live", "test", "eu-test", "us-test"], [85, 8, 4, 3])[0]

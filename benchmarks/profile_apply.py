@@ -86,7 +86,7 @@ def stages(lines: list[str], engine: Procrules) -> None:
 
 def _where(filename: str) -> str:
     if "procrules" in filename and "site-packages" not in filename:
-        return filename.split("src/")[-1]
+        return filename.rsplit("src/", 1)[-1]
     if filename.startswith("<rules"):
         return "generated rule code"
     if filename == "~":
@@ -128,7 +128,7 @@ def profile(records: list[Any], engine: Procrules, top: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--orders", type=int, default=2000)
     parser.add_argument("--rules", type=int, default=50)
     parser.add_argument("--form", choices=["parsed", "normal"], default="parsed")

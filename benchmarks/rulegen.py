@@ -279,7 +279,9 @@ def _condition(rng: random.Random, i: int) -> Cond:
     if kind == 3:
         return And(
             (
-                Quant("any", RowsOf("sku", "str"), StrOp("startswith", Elem("str"), f"SKU-{i % 10}")),
+                Quant(
+                    "any", RowsOf("sku", "str"), StrOp("startswith", Elem("str"), f"SKU-{i % 10}")
+                ),
                 Cmp(">", Count(), rng.randint(0, 3)),
             )
         )
@@ -287,7 +289,9 @@ def _condition(rng: random.Random, i: int) -> Cond:
         envs = tuple(rng.sample(["test", "eu-test", "us-test", "playground"], 2))
         return Quant("any", AnyCD(WOO, KLARNA_ENV), In(Elem("str"), envs))
     if kind == 5:
-        return And((Cmp("==", _f("paymentMethod"), rng.choice(PAYMENTS)), IsEmpty(_f("note"), True)))
+        return And(
+            (Cmp("==", _f("paymentMethod"), rng.choice(PAYMENTS)), IsEmpty(_f("note"), True))
+        )
     if kind == 6:
         return And(
             (
@@ -319,7 +323,9 @@ def _condition(rng: random.Random, i: int) -> Cond:
     if kind == 10:
         return And(
             (
-                Quant("none", RowsAnyCD(WOO, PA_COLOR), Cmp("==", Elem("str"), rng.choice(COLOURS))),
+                Quant(
+                    "none", RowsAnyCD(WOO, PA_COLOR), Cmp("==", Elem("str"), rng.choice(COLOURS))
+                ),
                 Cmp("==", _f("deliveryAddress.countryCode"), rng.choice(["SE", "NO", "DE"])),
             )
         )

@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from rulegen import RuleSpec
 
 
-class Mismatch(Exception):
+class MismatchError(Exception):
     pass
 
 
@@ -101,7 +101,7 @@ def check_fired(
             output = engine.evaluate(item)
             got = engine.fired(output)
         except Exception as exc:
-            raise Mismatch(
+            raise MismatchError(
                 f"{engine.name} ({len(specs)} rules) failed on {_label(record, n)}: {exc!r}"
             ) from exc
         if got != expected:
@@ -110,7 +110,7 @@ def check_fired(
             rule = (missing or extra or [expected[0] if expected else got[0]])[0]
             verb = "did not fire" if rule in missing else "fired"
             i = index[rule]
-            raise Mismatch(
+            raise MismatchError(
                 f"{engine.name} ({len(specs)} rules): {verb} {rule!r} on {_label(record, n)}, "
                 f"unlike the baseline.\n  baseline fired: {expected}\n  {engine.name} fired: {got}"
                 f"\n  baseline condition: {base.source(i)}\n  {engine.name}: {engine.source(i)}"
@@ -140,7 +140,7 @@ def _check_actions(engine: Procrules, result: Any, work: Any, record: Any, n: in
         ("customData[|x-bench|…]", bench_cd(out), bench_cd(base)),
     ]:
         if got != want:
-            raise Mismatch(
+            raise MismatchError(
                 f"{engine.name}: {what} differ from the baseline's on {_label(record, n)}:\n"
                 f"  baseline: {want}\n  {engine.name}: {got}"
             )
@@ -179,7 +179,7 @@ def available(names: list[str]) -> tuple[list[str], list[str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--orders", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--rules", default="10,50,200", help="rule-set sizes, comma-separated")
@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"checking {name:17} {size:4} rules on {n} orders", file=sys.stderr)
             try:
                 prepared = check_fired(engine, base, specs, records[:n])
-            except Mismatch as exc:
+            except MismatchError as exc:
                 print(f"\nMISMATCH -- no timing is reported.\n{exc}", file=sys.stderr)
                 return 1
             engines.append((engine, prepared))
@@ -260,8 +260,10 @@ def report(timings: list[Timing], args: argparse.Namespace, sizes: list[int]) ->
         f"(peers on a subset: median of up to 3), Python {platform.python_version()}, "
         f"context connection {CONN_A[:8]}…\n"
     )
-    print("| engine | rules | orders timed | median s | µs/order | orders/s | × baseline | "
-          "actions | build ms | data |")
+    print(
+        "| engine | rules | orders timed | median s | µs/order | orders/s | x baseline | "
+        "actions | build ms | data |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---|---:|---|")
     for t in timings:
         e = t.engine
@@ -271,7 +273,7 @@ def report(timings: list[Timing], args: argparse.Namespace, sizes: list[int]) ->
             f"{'yes' if e.actions else 'conditions only'} | {e.load_seconds * 1000:,.0f} | "
             f"{e.data} |"
         )
-    print("\n× baseline (lower is better):\n")
+    print("\nx baseline (lower is better):\n")
     names = list(dict.fromkeys(t.engine.name for t in timings))
     print("| engine | " + " | ".join(f"{s} rules" for s in sizes) + " |")
     print("|---|" + "---:|" * len(sizes))
@@ -279,7 +281,7 @@ def report(timings: list[Timing], args: argparse.Namespace, sizes: list[int]) ->
         cells = []
         for size in sizes:
             found = [t for t in timings if t.engine.name == name and t.rules == size]
-            cells.append(f"{found[0].ratio:,.2f}" if found else "–")
+            cells.append(f"{found[0].ratio:,.2f}" if found else "-")
         print(f"| {name} | " + " | ".join(cells) + " |")
     print()
     targets(timings)

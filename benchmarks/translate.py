@@ -121,10 +121,7 @@ class PythonSource:
             return f"({guard} and {v} {cond.op} {self.lit(cond.right)})"
         if isinstance(cond, In):
             return f"({guard} and {v} not in {self.const(frozenset(cond.values))})"
-        if cond.op == "contains":
-            test = f"{cond.text!r} in {v}"
-        else:
-            test = f"{v}.{cond.op}({cond.text!r})"
+        test = f"{cond.text!r} in {v}" if cond.op == "contains" else f"{v}.{cond.op}({cond.text!r})"
         return f"({guard} and {'not ' if cond.negate else ''}{test})"
 
     def quant(self, cond: Quant) -> str:
@@ -185,18 +182,20 @@ def _num(value: Lit, kind: str) -> str:
 
 
 class RuleEngineSource:
-    """rule-engine (zeroSteiner) expressions; records are the same dicts (``Decimal`` native)."""
+    """rule-engine (zeroSteiner) expressions; records are the same dicts (``Decimal`` native).
+    Keys of a mapping are read with ``["key"]`` (``&["key"]`` where the mapping may be null):
+    the dot form is a deprecated fallback in rule-engine 5 that tries an attribute first."""
 
     def scalar(self, ref: Scalar, elem: str) -> str:
         if isinstance(ref, Elem):
             return elem
         if isinstance(ref, Field):
-            return "&.".join(ref.path)
+            return ref.path[0] + "".join(f"&[{_q(p)}]" for p in ref.path[1:])
         if isinstance(ref, Lower):
             return f"{self.scalar(ref.arg, elem)}&.as_lower"
         if isinstance(ref, Count):
             return f"({ref.path[0]} != null ? {ref.path[0]}.length : 0)"
-        return f"customData&[{_q(ref.map_key)}]&.value"
+        return f'customData&[{_q(ref.map_key)}]&["value"]'
 
     def lit(self, value: Lit) -> str:
         return _q(value) if isinstance(value, str) else str(value)
@@ -206,7 +205,7 @@ class RuleEngineSource:
         if isinstance(cond, IsNull):
             return f"{left} {'!=' if cond.negate else '=='} null"
         if isinstance(cond, IsEmpty):
-            test = f"({left} != null and {left} != \"\")"
+            test = f'({left} != null and {left} != "")'
             return test if cond.negate else f"not {test}"
         guard = f"{left} != null"
         if isinstance(cond, Cmp):
@@ -228,20 +227,19 @@ class RuleEngineSource:
         src = cond.src
         fn = {"any": "$any", "all": "$all", "none": "$any"}[cond.q]
         if isinstance(src, RowsOf):
-            body = f"{fn}([{self.leaf(cond.pred, f'r&.{src.field}')} for r in rows])"
+            body = f"{fn}([{self.leaf(cond.pred, f'r&[{_q(src.field)}]')} for r in rows])"
             if cond.q == "any":
                 return f"(rows != null and {body})"
             return f"(rows == null or {'not ' if cond.q == 'none' else ''}{body})"
+        match = f'e["moduleId"] == {_q(src.module)} and e["key"] == {_q(src.key)}'
+        inner = self.leaf(cond.pred, 'e["value"]')
+        if isinstance(src, AnyCD):
+            body = f"{fn}([{inner} for e in (customData != null ? customData.values : []) "
+            body += f"if {match}])"
         else:
-            match = f"e.moduleId == {_q(src.module)} and e.key == {_q(src.key)}"
-            inner = self.leaf(cond.pred, "e.value")
-            if isinstance(src, AnyCD):
-                body = f"{fn}([{inner} for e in (customData != null ? customData.values : []) "
-                body += f"if {match}])"
-            else:
-                cds = "(r.customData != null ? r.customData.values : [])"
-                body = f"{fn}([{fn}([{inner} for e in {cds} if {match}]) for r in "
-                body += "(rows != null ? rows : [])])"
+            cds = '(r&["customData"] != null ? r["customData"].values : [])'
+            body = f"{fn}([{fn}([{inner} for e in {cds} if {match}]) for r in "
+            body += "(rows != null ? rows : [])])"
         return f"not {body}" if cond.q == "none" else body
 
     def cond(self, cond: Cond) -> str:
@@ -256,8 +254,10 @@ class RuleEngineSource:
             ref = cond.ref
             if isinstance(ref, CD):
                 return f"customData&[{_q(ref.map_key)}] != null"
-            match = f"e.moduleId == {_q(ref.module)} and e.key == {_q(ref.key)}"
-            return f"[e for e in (customData != null ? customData.values : []) if {match}].length > 0"
+            match = f'e["moduleId"] == {_q(ref.module)} and e["key"] == {_q(ref.key)}'
+            return (
+                f"[e for e in (customData != null ? customData.values : []) if {match}].length > 0"
+            )
         return self.leaf(cond, "")
 
 
@@ -529,13 +529,13 @@ class ZenSource:
     def leaf(self, cond: Leaf, elem: str) -> str:
         ref = _left(cond)
         if isinstance(ref, Lower):  # lower(null) is an error in zen: guard its argument
-            inner = self.scalar(ref.arg, elem)
-            return f"({inner} != null and {self.leaf(_with_left(cond, Elem('str')), self.scalar(ref, elem))})"
+            lowered = self.leaf(_with_left(cond, Elem("str")), self.scalar(ref, elem))
+            return f"({self.scalar(ref.arg, elem)} != null and {lowered})"
         left = self.scalar(ref, elem)
         if isinstance(cond, IsNull):
             return f"{left} {'!=' if cond.negate else '=='} null"
         if isinstance(cond, IsEmpty):
-            test = f"({left} != null and {left} != \"\")"
+            test = f'({left} != null and {left} != "")'
             return test if cond.negate else f"not {test}"
         guard = f"{left} != null"
         if isinstance(cond, Cmp):
@@ -554,7 +554,8 @@ class ZenSource:
     def quant(self, cond: Quant) -> str:
         src = cond.src
         if isinstance(src, RowsOf):
-            return f"{cond.q if cond.q != 'any' else 'some'}(rows ?? [], {self.leaf(cond.pred, f'#.{src.field}')})"
+            pred = self.leaf(cond.pred, f"#.{src.field}")
+            return f"{cond.q if cond.q != 'any' else 'some'}(rows ?? [], {pred})"
         match = f"#.moduleId == {_q(src.module)} and #.key == {_q(src.key)}"
         holder = "customData" if isinstance(src, AnyCD) else "#.customData"
         entries = f"filter(values({holder} ?? {{}}), {match})"

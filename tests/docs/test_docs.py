@@ -13,9 +13,10 @@ Conventions of the Markdown files (written down at the top of each file as well)
   headline, source line, caret, hint and the summary line); blocks tagged ``rules`` are fixed
   versions and must check clean. An entry that says ``**Reserved.**`` is for a code nothing
   reports yet.
-* ``docs/cli.md``: every command and option of the ``procrules`` command group is named; every
-  ``python`` block runs (from the repository root) and prints what the ``text`` block right
-  after it shows.
+* ``docs/cli.md``: every command and option of the ``procrules`` command group is named; blocks
+  tagged ``rules`` are complete rule files and must check clean; every ``python`` block runs
+  (from the repository root), and prints exactly what the block tagged ``text output`` right
+  after it shows, when there is one.
 """
 
 from __future__ import annotations
@@ -52,7 +53,6 @@ class Block:
     info: str
     text: str
     line: int
-    end: int  # offset just past the closing fence
 
     @property
     def tags(self) -> list[str]:
@@ -63,7 +63,7 @@ def blocks(text: str) -> list[Block]:
     found = []
     for match in _FENCE.finditer(text):
         line = text.count("\n", 0, match.start(2)) + 1
-        found.append(Block(match.group(1).strip(), match.group(2), line, match.end()))
+        found.append(Block(match.group(1).strip(), match.group(2), line))
     return found
 
 
@@ -89,9 +89,10 @@ def diagnostics_of(source: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Entry:
+    """The section of docs/errors.md about one code."""
+
     code: str
     text: str
-    line: int
 
     @property
     def reserved(self) -> bool:
@@ -107,7 +108,7 @@ def entries() -> list[Entry]:
         # an entry ends at the next heading of level 2 (a section), too
         section = re.search(r"^## (?![EW]\d{3})", text[head.end() : end], re.MULTILINE)
         stop = head.end() + section.start() if section else end
-        out.append(Entry(head.group(1), text[head.start() : stop], text.count("\n", 0, head.start()) + 1))
+        out.append(Entry(head.group(1), text[head.start() : stop]))
     return out
 
 
@@ -120,9 +121,9 @@ def bad_examples(entry: Entry) -> list[tuple[Block, Block]]:
     pairs = []
     for n, block in enumerate(found):
         if block.tags[:2] == ["rules", "bad"]:
-            assert n + 1 < len(found) and found[n + 1].tags[:1] == ["text"], (
-                f"{entry.code}: a `rules bad` block must be followed by a `text` block (the output)"
-            )
+            message = f"{entry.code}: a `rules bad` block needs a `text` block (its output) next"
+            assert n + 1 < len(found), message
+            assert found[n + 1].tags[:1] == ["text"], message
             pairs.append((block, found[n + 1]))
     return pairs
 
@@ -252,11 +253,10 @@ def test_language_md_function_examples_give_the_results_shown(
     name: str, example: str, result: str
 ) -> None:
     expressions = _code_spans(example)
-    results = _code_spans(result)
     assert expressions, f"{name}: no example"
     assert all(e.startswith(f"{name}(") for e in expressions), f"{name}: {expressions}"
-    if not results:  # a result in words (now(), today()): the example must still run
-        results = [None] * len(expressions)  # type: ignore[list-item]
+    # a result in words (now(), today()) is not compared, but the example must still run
+    results: list[str | None] = list(_code_spans(result)) or [None] * len(expressions)
     assert len(results) == len(expressions), f"{name}: one result per example"
     rules = "\n".join(
         f'rule "r{n}" then log string({expr}) end' for n, expr in enumerate(expressions)
@@ -281,6 +281,14 @@ def test_language_md_says_the_null_rule_prominently() -> None:
 
 
 CLI = read("cli.md")
+
+
+CLI_RULES_BLOCKS = [b for b in blocks(CLI) if b.tags[:1] == ["rules"]]
+
+
+@pytest.mark.parametrize("block", CLI_RULES_BLOCKS, ids=[f"line{b.line}" for b in CLI_RULES_BLOCKS])
+def test_cli_md_rule_files_check_clean(block: Block) -> None:
+    assert diagnostics_of(block.text) == [], f"docs/cli.md line {block.line}"
 
 
 def test_cli_md_names_every_command_and_option() -> None:
@@ -318,6 +326,6 @@ def test_cli_md_has_a_python_example() -> None:
 def test_cli_md_python_examples_run(block: Block, output: Block | None) -> None:
     printed = io.StringIO()
     with contextlib.chdir(ROOT), contextlib.redirect_stdout(printed):
-        exec(compile(block.text, f"docs/cli.md:{block.line}", "exec"), {})  # noqa: S102
+        exec(compile(block.text, f"docs/cli.md:{block.line}", "exec"), {})
     if output is not None:
         assert printed.getvalue() == output.text, f"docs/cli.md line {block.line}"

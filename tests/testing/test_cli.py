@@ -329,3 +329,26 @@ def test_junit_into_a_missing_directory_is_a_usage_error(ws: Workspace) -> None:
     result = ws.run("a.test.yaml", "--junit", "no/such/dir/junit.xml")
     assert result.exit_code == 2
     assert "no such directory: no/such/dir" in result.output
+
+
+def test_rules_may_be_a_list_and_type_defaults_to_the_record(ws: Workspace) -> None:
+    ws.write("more.rules", 'ruleset "More"\nrule "Note"\nthen log "note"\nend\n')
+    ws.write(
+        "a.test.yaml",
+        """
+        rules: [shop.rules, more.rules]
+        cases:
+          - name: an order by its own recordType
+            record: {recordType: Order, orderStatus: new}
+            expect:
+              fired: [Always, More / Note]
+              messages: [seen, note]
+          - name: a product meets only the rules for every type
+            record: {recordType: Product, sku: A}
+            expect:
+              fired: [Note]
+        """,
+    )
+    result = ws.run("a.test.yaml")
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith("\n2 passed, 0 failed\n")

@@ -239,3 +239,10 @@ def test_the_examples_in_rules_text_report() -> None:
     for line in coverage:
         fired, total = line.split(" rules fired")[0].rsplit(" ", 1)[1].split("/")
         assert fired == total, line
+
+
+def test_json_when_no_test_file_is_found(ws: Workspace) -> None:
+    code, doc, stderr = json_output(ws, ".")
+    assert code == 1
+    assert doc == {"files": [], "summary": {"passed": 0, "failed": 0, "errors": 0}}
+    assert stderr == "no test files (*.test.yaml) found in .\n0 passed, 0 failed\n"

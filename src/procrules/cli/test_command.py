@@ -66,6 +66,8 @@ def test_command(paths: tuple[str, ...], coverage: bool, fmt: str, junit: Path |
     files = discover(given)
     if not files:
         click.echo(f"no test files (*.test.yaml) found in {', '.join(given)}", err=True)
+        if fmt == "json":
+            click.echo(jsonio.dumps(json_document([], None), indent=2))
         click.echo(summary([]), err=fmt == "json")
         raise SystemExit(1)
     cover = Coverage() if coverage else None

@@ -4,12 +4,12 @@ Owns the canonical spelling of every token (docs/formatting.md): strings re-esca
 (``\\" \\\\ \\n \\t``, ``\\uXXXX`` for control characters), decimals with their exact digits,
 fields in brackets only where a bare name cannot stand, custom-data references in the quoted form
 only when a part needs it, and the minimal parentheses that the precedence ladder of LANGUAGE.md
-section 7 needs (the AST has no parenthesis node: they are derived from precedence). Where a
-construct may be broken over lines, it becomes a :class:`~procrules.language.formatter_doc.Group`:
-the ``and``/``or`` chains of a condition, and list and map literals (broken for width only in a
-const's value or in an action; anywhere when a comment stands inside them). Every printed node
-carries a :class:`~procrules.language.formatter_doc.Mark` with its source span, for placing
-comments.
+section 7 needs (the AST has no parenthesis node: they are derived from precedence), plus one pair
+after ``not`` before a comparison. Where a construct may be broken over lines, it becomes a
+:class:`~procrules.language.formatter_doc.Group`: the ``and``/``or`` chains of a condition, and
+list and map literals (broken for width only in a const's value or in an action; anywhere when a
+comment stands inside them). Every printed node carries a
+:class:`~procrules.language.formatter_doc.Mark` with its source span, for placing comments.
 """
 
 from __future__ import annotations
@@ -205,7 +205,12 @@ class ExprPrinter:
                 return self._parenthesized(cond)
             return Group(self._chain(cond), forced=self._spans_comment(cond.span))
         if isinstance(cond, Not):
-            return (start_mark(cond.span), Text("not "), self._condition(cond.operand, _NOT))
+            operand = self._condition(cond.operand, _NOT)
+            if isinstance(cond.operand, Compare | IsCheck):
+                # `not (x == "a")`, as the language reference writes it: `not x == "a"` means
+                # the same but reads as `(not x) == "a"`
+                operand = (Text("("), operand, Text(")"))
+            return (start_mark(cond.span), Text("not "), operand)
         if isinstance(cond, Compare):
             prefix = (Text(cond.quantifier + " "),) if cond.quantifier else ()
             left, right = self.expr(cond.left), self.expr(cond.right)

@@ -50,7 +50,7 @@ def render_file(console: Console, result: FileResult) -> None:
     console.print(Text(result.label, style="bold"))
     if result.error is not None:
         for problem in result.error.problems:
-            line = Text("  ERROR ", style="bold red")
+            line = Text().append("  ERROR ", style="bold red")
             line.append(problem.render().replace("\n", "\n        "))
             console.print(line)
         if result.error.details:
@@ -62,11 +62,11 @@ def render_file(console: Console, result: FileResult) -> None:
 
 def render_case(console: Console, label: str, case: CaseResult) -> None:
     if case.passed:
-        line = Text("  PASS  ", style="green")
+        line = Text().append("  PASS  ", style="green")
         line.append(case.name)
         console.print(line)
         return
-    line = Text("  FAIL  ", style="bold red")
+    line = Text().append("  FAIL  ", style="bold red")
     line.append(case.name, style="bold")
     line.append(f"  ({label}:{case.line})")
     console.print(line)

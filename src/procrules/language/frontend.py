@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from procrules.language.ast import Span
 from procrules.language.checker import check
 from procrules.language.diagnostics import Diagnostic, DiagnosticSink, Severity, render_all
+from procrules.language.limits import drop_too_deep
 from procrules.language.parser import parse
 
 if TYPE_CHECKING:
@@ -113,10 +114,11 @@ def check_source_context(
         return None, sink, None
     parsed = parse(source, label)
     sink.extend(parsed.diagnostics)
-    ctx = None
-    if parsed.ruleset is not None:
-        ctx = check(parsed.ruleset, sink, partial=any(d.is_error for d in parsed.diagnostics))
-    return parsed.ruleset, sink, ctx
+    ruleset, ctx = parsed.ruleset, None
+    if ruleset is not None:
+        ruleset = drop_too_deep(ruleset, sink)
+        ctx = check(ruleset, sink, partial=any(d.is_error for d in parsed.diagnostics))
+    return ruleset, sink, ctx
 
 
 def check_file(file: RuleFile) -> CheckedFile:

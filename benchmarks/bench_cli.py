@@ -9,7 +9,8 @@ its standard output (one result a line) sent to ``/dev/null``. For each run it r
 time, the records/s (``procrules`` prints them on its summary line), the peak RSS of the largest
 process (``/usr/bin/time -v`` where it exists, else ``getrusage(RUSAGE_CHILDREN)``) and the peak of
 the sum of the RSS of the process tree (sampled from ``/proc`` every 0.1 s; with ``--workers N``
-the workers are separate processes). Targets (issue 6): peak RSS < 200 MB on
+the workers are separate processes), and the CPU seconds of the main process and of the workers
+(sampled from ``/proc``, so up to 0.1 s short). Targets (issue 6): peak RSS < 200 MB on
 1,000,000 orders, ``--workers 2`` >= 1.7x one worker.
 """
 
@@ -56,18 +57,26 @@ def orders_file(n: int, seed: int) -> Path:
     return path
 
 
-def _tree_rss(pid: int) -> int:
-    """The summed RSS (bytes) of a process and its descendants, from /proc."""
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _tree(pid: int, cpu: dict[int, tuple[str, float]]) -> int:
+    """The summed RSS (bytes) of a process and its descendants, from /proc; records each one's
+    CPU seconds so far in ``cpu`` (pid -> (name, seconds))."""
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
         try:
             status = Path(f"/proc/{p}/status").read_text()
+            stat = Path(f"/proc/{p}/stat").read_text()
             children = Path(f"/proc/{p}/task/{p}/children").read_text().split()
         except OSError:
             continue
         match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
         total += int(match.group(1)) * 1024 if match else 0
+        fields = stat.rsplit(")", 1)[1].split()
+        name = stat.split("(", 1)[1].rsplit(")", 1)[0]
+        cpu[p] = (name, (int(fields[11]) + int(fields[12])) / TICK)
         todo += [int(c) for c in children]
     return total
 
@@ -85,11 +94,12 @@ def run_once(
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     peak_tree = 0
     done = threading.Event()
+    cpu: dict[int, tuple[str, float]] = {}
 
     def sample() -> None:
         nonlocal peak_tree
         while not done.wait(0.1):
-            peak_tree = max(peak_tree, _tree_rss(proc.pid))
+            peak_tree = max(peak_tree, _tree(proc.pid, cpu))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -108,6 +118,10 @@ def run_once(
     summary = next((s for s in stderr.splitlines() if s.startswith("processed")), "")
     if proc.returncode not in (0, 3) or not summary:
         raise SystemExit(f"procrules run failed ({proc.returncode}):\n{stderr[-2000:]}")
+    # the main procrules process is the oldest one named procrules; the others are workers
+    ours = sorted((pid, sec) for pid, (name, sec) in cpu.items() if name.startswith("procrules"))
+    main_cpu = ours[0][1] if ours else float("nan")
+    workers_cpu = sum(sec for _pid, sec in ours[1:])
     rate = re.search(r"\(([\d,.]+) records/s\)", summary)
     return {
         "workers": workers,
@@ -116,6 +130,8 @@ def run_once(
         # getrusage keeps the maximum over every child so far: only meaningful when it grew
         "peak_process_mb": peak / 1024 if peak > before else float("nan"),
         "peak_tree_mb": peak_tree / 2**20,
+        "main_cpu": main_cpu,
+        "workers_cpu": workers_cpu,
         "summary": summary,
     }
 
@@ -140,15 +156,15 @@ def main() -> None:
         print(f"  --workers {workers}: {r['summary']}")
     print(
         "\n| workers | wall s | records/s | speed-up | peak RSS, largest process MB | "
-        "peak RSS, all processes MB |"
+        "peak RSS, all processes MB | CPU s main / workers |"
     )
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
     first = float(results[0]["wall"])
     for r in results:
         print(
             f"| {r['workers']} | {r['wall']:.1f} | {r['rate']:,.0f} | "
             f"{first / float(r['wall']):.2f}x | {r['peak_process_mb']:.0f} | "
-            f"{r['peak_tree_mb']:.0f} |"
+            f"{r['peak_tree_mb']:.0f} | {r['main_cpu']:.0f} / {r['workers_cpu']:.0f} |"
         )
     one = next((r for r in results if r["workers"] == 1), None)
     if one is not None:

@@ -1,6 +1,7 @@
 """Load benchmark: parse + check + compile of a generated file of 1,000 rules (target < 1 s).
 
-Run: ``python benchmarks/bench_load.py [N_RULES]``.
+Run: ``python benchmarks/bench_load.py [N_RULES] [--profile]`` (``--profile``: also a cProfile of
+one warm load, the functions with the most cumulative time).
 
 Prints the median of 5 of each stage with the parser already built (as in a long-running process
 that loads a second book), and the wall time of a *cold* load: a fresh Python process that imports
@@ -49,8 +50,20 @@ def _median(fn: Callable[[], object], repeat: int = 5) -> float:
     return statistics.median(times)
 
 
+def profile(path: Path) -> None:
+    import cProfile
+    import pstats
+
+    prof = cProfile.Profile()
+    prof.enable()
+    procrules.load(path)
+    prof.disable()
+    pstats.Stats(prof).sort_stats("cumulative").print_stats(r"procrules|lark", 25)
+
+
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    n = int(args[0]) if args else 1000
     source = rule_file(n)
     parse("", "warm.rules")  # build the parser once, as a long-running process would
     parsed = parse(source, "bench.rules")
@@ -77,6 +90,8 @@ def main() -> None:
             for _ in range(3)
         ]
         rows.append(("cold load in a new process", statistics.median(colds)))
+        if "--profile" in sys.argv:
+            profile(path)
     print(f"{n} rules, {len(source.splitlines())} lines; median of 5 (cold: of 3)")
     for name, seconds in rows:
         print(f"  {name:32} {seconds * 1000:8.1f} ms")

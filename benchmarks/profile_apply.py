@@ -5,8 +5,8 @@ Run: ``python benchmarks/profile_apply.py [--orders 2000] [--rules 50] [--form p
 
 Stages, per record, as ``procrules run`` does them (``procrules.cli``): parse the JSON line
 (``jsonio.loads``), validate it into the JSON normal form (``normalize_record``: pydantic), evaluate
-(``Book.apply``), build the result dict (``result_dict``: ``Result.to_dict()``, which writes the
-result record in normal form when there are changes) and write it (``jsonio.dumps``).
+(``Book.apply(record, context, normal=True)``), build the result dict (``Result.to_dict()``) and
+write it (``jsonio.dumps``).
 
 The profile is of ``Book.apply`` alone, on records in the form ``--form`` names: ``parsed`` (as
 ``benchmarks/run.py`` gives them: ``jsonio.loads`` output, money as ``Decimal``) or ``normal`` (as
@@ -46,8 +46,6 @@ def _timed(label: str, fn: Callable[[], Any], rows: list[tuple[str, float]]) -> 
 
 
 def stages(lines: list[str], engine: Procrules) -> None:
-    from procrules.cli.run import result_dict
-
     book, ctx = engine.book, engine.context
     rows: list[tuple[str, float]] = []
     values = _timed("parse JSON (jsonio.loads)", lambda: [jsonio.loads(s) for s in lines], rows)
@@ -56,12 +54,12 @@ def stages(lines: list[str], engine: Procrules) -> None:
         lambda: [normalize_record(v, "Order") for v in values],
         rows,
     )
-    results = _timed("evaluate (Book.apply)", lambda: [book.apply(r, ctx) for r in recs], rows)
-    dicts = _timed(
-        "result dict (result_dict / to_dict)",
-        lambda: [result_dict(res, rec) for res, rec in zip(results, recs, strict=True)],
+    results = _timed(
+        "evaluate (Book.apply, normal=True)",
+        lambda: [book.apply(r, ctx, normal=True) for r in recs],
         rows,
     )
+    dicts = _timed("result dict (Result.to_dict)", lambda: [r.to_dict() for r in results], rows)
     _timed("write JSON (jsonio.dumps)", lambda: [jsonio.dumps(d) for d in dicts], rows)
     total = sum(s for _, s in rows)
     n = len(lines)
@@ -73,15 +71,22 @@ def stages(lines: list[str], engine: Procrules) -> None:
         print(f"| {label} | {seconds / n * 1e6:,.1f} | {seconds / total:.0%} |")
     print(f"| total | {total / n * 1e6:,.1f} | 100% |")
     extra: list[tuple[str, float]] = []
-    _timed("apply(normal=True)", lambda: [book.apply(r, ctx, normal=True) for r in recs], extra)
     _timed(
-        "apply on parsed dicts",
-        lambda: [book.apply(v, ctx) for v in values],
+        "apply(normal=False) on normal-form records",
+        lambda: [book.apply(r, ctx) for r in recs],
         extra,
     )
-    for label, seconds in extra:
-        print(f"\n(for comparison: {label}: {seconds / n * 1e6:,.1f} µs/record)", end="")
+    _timed(
+        "apply on parsed dicts (run.py's form)", lambda: [book.apply(v, ctx) for v in values], extra
+    )
+    _timed(
+        "apply + .record on parsed dicts",
+        lambda: [book.apply(v, ctx).record for v in values],
+        extra,
+    )
     print()
+    for label, seconds in extra:
+        print(f"- for comparison, {label}: {seconds / n * 1e6:,.1f} µs/record")
 
 
 def _where(filename: str) -> str:
@@ -117,6 +122,25 @@ def profile(records: list[Any], engine: Procrules, top: int) -> None:
             f"| `{name}` | {label} | {nc / len(records):,.1f} | {tt / total:.1%} | "
             f"{ct / total:.1%} |"
         )
+    under: dict[str, float] = defaultdict(float)
+    for (filename, _line, name), (_cc, _nc, _tt, _ct, callers) in raw.items():
+        for (cfile, _cline, cname), (_ccc, _cnc, _ctt, cct) in callers.items():
+            if cname == "apply" and cfile.endswith("engine/book.py"):
+                if filename.startswith("<rules"):
+                    under["conditions (generated rule code)"] += cct
+                elif filename.endswith("engine/actions.py"):
+                    under["actions (engine/actions.py)"] += cct
+                else:
+                    under[f"{name} ({_where(filename)})"] += cct
+    apply_own = sum(
+        tt for (f, _l, n), (_cc, _nc, tt, _ct, _c) in raw.items() if n == "apply" and "book" in f
+    )
+    under["the rule loop itself (Book.apply's own time)"] = apply_own
+    print("\nBook.apply's time by what it calls (cumulative):\n")
+    print("| part | share of apply |")
+    print("|---|---:|")
+    for part, ct in sorted(under.items(), key=lambda kv: kv[1], reverse=True)[:10]:
+        print(f"| {part} | {ct / total:.1%} |")
     by_module: dict[str, float] = defaultdict(float)
     for (filename, _line, _name), (_cc, _nc, tt, _ct, _callers) in raw.items():
         by_module[_where(filename)] += tt

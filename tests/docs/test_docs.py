@@ -36,6 +36,7 @@ from procrules.engine import Book, Context
 from procrules.language.builtins import SIGNATURES
 from procrules.language.diagnostics import CODES
 from procrules.language.frontend import MAX_FILE_BYTES, check_source
+from procrules.language.limits import MAX_RULES
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -145,8 +146,8 @@ def test_errors_md_table_of_contents_links_every_entry() -> None:
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e.code for e in ENTRIES])
 def test_errors_md_examples_print_what_the_doc_shows(entry: Entry, tmp_path: Path) -> None:
     pairs = bad_examples(entry)
-    if entry.code == "E501":
-        return  # its example is generated: test_errors_md_file_too_large
+    if entry.code in ("E501", "E503"):
+        return  # its example is generated: test_errors_md_file_too_large, …_too_many_rules
     if not entry.reserved:
         assert pairs, f"{entry.code} has no bad example (a `rules bad` block)"
     for bad, shown in pairs:
@@ -191,6 +192,14 @@ def test_errors_md_file_too_large() -> None:
     headline = diagnostics_of(source)
     assert len(headline) == 1
     assert headline[0] in entry.text
+
+
+def test_errors_md_too_many_rules(tmp_path: Path) -> None:
+    """E503's example: the doc shows the whole output for a file of MAX_RULES + 1 rules."""
+    entry = next(e for e in ENTRIES if e.code == "E503")
+    source = "".join(f'rule "Rule {n}" then log "{n}" end\n' for n in range(1, MAX_RULES + 2))
+    (shown,) = [b for b in blocks(entry.text) if b.tags == ["text"]]
+    assert check_output(source, tmp_path) == (1, shown.text)
 
 
 # ------------------------------------------------------------------------------ language.md

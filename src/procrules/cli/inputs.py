@@ -20,6 +20,7 @@ This module owns the input formats and the error results of input that is not a 
 
 from __future__ import annotations
 
+import re
 import sys
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 import simplejson
 
 from procrules import jsonio
+from procrules.language.limits import MAX_INPUT_BYTES, MAX_RECORD_DEPTH, record_problem
 from procrules.records import RecordError, normalize_record
 
 if TYPE_CHECKING:
@@ -36,6 +38,9 @@ STDIN = "-"
 STDIN_NAME = "<stdin>"
 _BOM = b"\xef\xbb\xbf"
 _WHITESPACE = " \t\r\n"
+_TOO_DEEP = f"the record nests objects and lists more than {MAX_RECORD_DEPTH} levels deep"
+#: A JSON escape of half a surrogate pair (only then can a parsed string hold one).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class Item(NamedTuple):
@@ -203,7 +208,10 @@ def _document(
         except simplejson.JSONDecodeError as exc:
             yield rest_from(pos, _json_problem(exc, first_line))
             return
-        except (ValueError, RecursionError) as exc:
+        except RecursionError:
+            yield rest_from(pos, _TOO_DEEP)
+            return
+        except ValueError as exc:
             yield rest_from(pos, f"not valid JSON: {exc}")
             return
         yield Item(file, line_at(pos), text[pos:end], value)
@@ -237,20 +245,42 @@ def load_record(
     """The record of an item in JSON normal form; raises :class:`InputError`."""
     if item.problem is not None:
         raise InputError(item.problem)
+    text = item.text
+    if len(text) > MAX_INPUT_BYTES // 4 and len(text.encode("utf-8", "replace")) > MAX_INPUT_BYTES:
+        raise InputError(f"the input is larger than {MAX_INPUT_BYTES:,} bytes: not read")
     value = item.value
     if value is ...:
         try:
-            value = jsonio.loads(item.text)
+            value = jsonio.loads(text)
         except jsonio.JSONDecodeError as exc:
             raise InputError(f"not valid JSON: {exc.msg} (column {exc.colno})") from None
-        except (ValueError, RecursionError) as exc:
+        except RecursionError:
+            raise InputError(_TOO_DEEP) from None
+        except ValueError as exc:
             raise InputError(f"not valid JSON: {exc}") from None
+    problem = record_problem(value)
+    if problem is not None:
+        raise InputError(problem)
+    if _SURROGATE_ESCAPE.search(text):
+        _refuse_surrogates(value)
     if source == "woocommerce":
         return _from_woocommerce(value, record_type, connection)
     try:
         return normalize_record(value, record_type)
     except RecordError as exc:
         raise InputError(f"not a valid record: {exc}") from None
+
+
+def _refuse_surrogates(value: Any) -> None:
+    """Raise :class:`InputError` when a string of ``value`` holds half a surrogate pair (from an
+    escape such as ``\\ud800``): it is no character, and no output could be written with it."""
+    try:
+        jsonio.dumps(value).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        half = f"\\u{ord(exc.object[exc.start]):04x}"
+        raise InputError(
+            f"not valid JSON: {half} is half of a UTF-16 surrogate pair, not a character"
+        ) from None
 
 
 def _from_woocommerce(

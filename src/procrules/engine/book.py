@@ -8,7 +8,9 @@ worker process recompiles the same rule files' text.
 
 ``apply`` never raises for a bad record: an evaluation error gives status ``error``, the record
 as it came in, and the rule, file, line and column; any unexpected exception is reported the same
-way (message ``internal error: …``).
+way (message ``internal error: …``). A record not given in normal form is first measured
+(``limits.record_problem``: nesting, string and list sizes, one pass); one too large is status
+``error`` with ``record`` null.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from procrules.engine.actions import IGNORE, STOP
 from procrules.engine.chain import DEFAULT_CONTEXT, Context
 from procrules.engine.compiler import CompiledRule, CompiledRuleSet, compile_file
-from procrules.engine.jsonform import plain, shown_json
+from procrules.engine.jsonform import shown_json
 from procrules.engine.result import ErrorInfo, Message, Result, Status
 from procrules.engine.state import State
 from procrules.engine.values import EvalError
@@ -32,7 +34,9 @@ from procrules.language.frontend import (
     check_paths,
     check_source_context,
 )
+from procrules.language.limits import record_problem
 from procrules.language.schema import record_types
+from procrules.language.types import ANY
 from procrules.records import RecordError, dump_record, normalize_record
 from procrules.records.model import unknown_record_type
 
@@ -89,7 +93,7 @@ def _normal(rec: dict[str, Any], record_type: str) -> dict[str, Any]:
         return normalize_record(rec, record_type)
     except RecordError:
         known = record_types().get(record_type)
-        return shown_json(rec, known) if known is not None else plain(rec)  # type: ignore[no-any-return]
+        return shown_json(rec, known or ANY)  # type: ignore[no-any-return]
 
 
 class Book:
@@ -191,6 +195,8 @@ class Book:
         out = _as_is if normal else _normal
         try:
             rec = record if record.__class__ is dict else record_dict(record)
+            if not normal and (too_large := record_problem(rec)) is not None:
+                return bad_record(None, context, too_large)
             record_type, connection = self.resolve(rec, context)
         except (TypeError, ValueError, RecordError) as exc:
             return bad_record(record, context, str(exc))
@@ -233,7 +239,11 @@ class Book:
     ) -> tuple[Result, Trace]:
         """Evaluate like :meth:`apply`, and explain every rule's outcome (for ``dry-run``)."""
         from procrules.engine.explain import explain
+        from procrules.engine.trace import Trace
 
+        if not normal and isinstance(record, dict) and (too_large := record_problem(record)):
+            trace = Trace(context.record_type, context.direction, context.connection_id)
+            return bad_record(None, context, too_large), trace
         return explain(self, record, context, _as_is if normal else _normal)
 
 

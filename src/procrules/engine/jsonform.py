@@ -72,14 +72,41 @@ def written(value: Any, typ: t.Type, site: Site | None) -> Any:
 
 
 def shown_json(value: Any, typ: t.Type) -> Any:
-    """``value`` in normal form where it can be, else as plain JSON; never raises."""
+    """``value`` in normal form where it can be, else as plain JSON; never raises. An object or
+    list is shown part by part: only a part that is no JSON at all (NaN, an object of another
+    class) becomes its text."""
     try:
         return _normal(value, typ)
     except (ValueError, TypeError, EvalError):
-        try:
-            return plain(value)
-        except (ValueError, TypeError):
-            return shown(value)
+        pass
+    if isinstance(value, dict):
+        if typ.kind is t.Kind.CUSTOM_DATA:
+            return {str(k): _shown_entry(k, e) for k, e in value.items()}
+        return {str(k): shown_json(v, _part_type(typ, k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        element = (typ.element or t.ANY) if typ.kind is t.Kind.LIST else t.ANY
+        return [shown_json(v, element) for v in value]
+    try:
+        return plain(value)
+    except (ValueError, TypeError):
+        return shown(value)
+
+
+def _part_type(typ: t.Type, key: Any) -> t.Type:
+    if typ.kind is t.Kind.OBJECT:
+        return (typ.fields or {}).get(key, t.ANY)
+    if typ.kind is t.Kind.MAP:
+        return typ.element or t.ANY
+    if typ.kind is t.Kind.CUSTOM_DATA:
+        return t.CUSTOM_DATA
+    return t.ANY
+
+
+def _shown_entry(map_key: Any, entry: Any) -> Any:
+    try:
+        return normal_entry(str(map_key), entry)
+    except (ValueError, TypeError):
+        return shown_json(entry, t.ANY)
 
 
 def _normal(value: Any, typ: t.Type) -> Any:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from procrules.language.ast import Span
 from procrules.language.checker import check
 from procrules.language.diagnostics import Diagnostic, DiagnosticSink, Severity, render_all
-from procrules.language.limits import drop_too_deep
+from procrules.language.limits import drop_too_deep, drop_too_many
 from procrules.language.parser import parse
 
 if TYPE_CHECKING:
@@ -116,7 +116,7 @@ def check_source_context(
     sink.extend(parsed.diagnostics)
     ruleset, ctx = parsed.ruleset, None
     if ruleset is not None:
-        ruleset = drop_too_deep(ruleset, sink)
+        ruleset = drop_too_deep(drop_too_many(ruleset, sink), sink)
         ctx = check(ruleset, sink, partial=any(d.is_error for d in parsed.diagnostics))
     return ruleset, sink, ctx
 

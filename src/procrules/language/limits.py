@@ -1,15 +1,23 @@
-"""Limits on the shape of a rule file that keep every later stage safe.
+"""Limits on the shape of rule files and records that keep every later stage safe.
 
-The checker, the compiler and Python's own ``compile`` all recurse over an expression, so a
-condition nested deeper than :data:`MAX_DEPTH` levels (some 125 ``or``-ed comparisons, or a
-sum of as many terms) is refused here with an E502 diagnostic at the rule, and that rule is left
-out of the later stages. The depth is measured iteratively: no input, however deep, can raise
-RecursionError here.
+Rule files (docs/robustness.md, "Limits"): the file size is E501 (:mod:`frontend`). The checker,
+the compiler and Python's own ``compile`` all recurse over an expression, so a condition nested
+deeper than :data:`MAX_DEPTH` levels (some 125 ``or``-ed comparisons, or a sum of as many terms)
+is refused here with an E502 diagnostic at the rule, and that rule is left out of the later
+stages. The depth is measured iteratively: no input, however deep, can raise RecursionError here.
+A file with more than :data:`MAX_RULES` rules is E503 at the first rule past the limit, and the
+rules from there on are left out. A number literal longer than :data:`MAX_NUMBER_DIGITS` digits
+is E104 (:mod:`literals`).
+
+Records: :func:`record_problem` says why a JSON value is too large to be a record (nesting, a
+string, a list), in one iterative pass; ``procrules run`` checks every record it reads with it,
+and ``Book.apply`` every record that is not already in normal form.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from procrules.language import ast
@@ -19,6 +27,19 @@ if TYPE_CHECKING:
 
 #: The deepest nesting of conditions and expressions a rule may have.
 MAX_DEPTH = 128
+#: The most rules one file may have (E503).
+MAX_RULES = 10_000
+#: The most digits a number literal may have (E104); records' decimals have the same range.
+MAX_NUMBER_DIGITS = 1_000
+
+#: The deepest nesting of objects and lists in a record (the record itself is level 1).
+MAX_RECORD_DEPTH = 200
+#: The longest string in a record, in characters.
+MAX_STRING_CHARS = 1_000_000
+#: The most elements of one list, or entries of one object, in a record.
+MAX_LIST_ITEMS = 100_000
+#: The longest input line (or JSON document element) ``procrules run`` reads as a record, in bytes.
+MAX_INPUT_BYTES = 16_000_000
 
 
 def depth(node: Any) -> int:
@@ -68,3 +89,69 @@ def drop_too_deep(ruleset: ast.RuleSet, sink: DiagnosticSink) -> ast.RuleSet:
     if len(kept) == len(ruleset.items):
         return ruleset
     return dataclasses.replace(ruleset, items=tuple(kept))
+
+
+def drop_too_many(ruleset: ast.RuleSet, sink: DiagnosticSink) -> ast.RuleSet:
+    """``ruleset`` with at most :data:`MAX_RULES` rules: the first rule past the limit is E503,
+    and it and every rule after it are left out (the consts are kept)."""
+    count = 0
+    kept: list[ast.Const | ast.Rule] = []
+    for item in ruleset.items:
+        if isinstance(item, ast.Rule):
+            count += 1
+            if count == MAX_RULES + 1:
+                sink.error(
+                    "E503",
+                    f"the file has more than {MAX_RULES:,} rules; this is rule {count:,}",
+                    item.keyword_span,
+                    "split the rules over several files",
+                )
+            if count > MAX_RULES:
+                continue
+        kept.append(item)
+    if count <= MAX_RULES:
+        return ruleset
+    return dataclasses.replace(ruleset, items=tuple(kept))
+
+
+_LEAVES = frozenset({type(None), bool, int, float, Decimal})
+
+
+def record_problem(value: Any) -> str | None:
+    """Why the JSON value ``value`` is too large to be read as a record, or ``None``.
+
+    One pass, without recursion, over every object and list: nesting deeper than
+    :data:`MAX_RECORD_DEPTH`, a string longer than :data:`MAX_STRING_CHARS`, a list or an object
+    with more than :data:`MAX_LIST_ITEMS` elements. (Object keys are not measured.)
+    """
+    if not isinstance(value, dict | list):
+        return _too_long() if isinstance(value, str) and len(value) > MAX_STRING_CHARS else None
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        current, level = pop()
+        if len(current) > MAX_LIST_ITEMS:
+            what = "an object" if isinstance(current, dict) else "a list"
+            return f"the record has {what} of more than {MAX_LIST_ITEMS:,} elements"
+        level += 1
+        for item in current.values() if isinstance(current, dict) else current:
+            cls = item.__class__
+            if cls is str:
+                if len(item) > MAX_STRING_CHARS:
+                    return _too_long()
+            elif cls in _LEAVES:
+                continue
+            elif isinstance(item, dict | list):
+                if level > MAX_RECORD_DEPTH:
+                    return (
+                        f"the record nests objects and lists more than {MAX_RECORD_DEPTH} "
+                        "levels deep"
+                    )
+                push((item, level))
+            elif isinstance(item, str) and len(item) > MAX_STRING_CHARS:
+                return _too_long()
+    return None
+
+
+def _too_long() -> str:
+    return f"the record has a string of more than {MAX_STRING_CHARS:,} characters"

@@ -14,11 +14,14 @@ from typing import TYPE_CHECKING, Final
 
 from procrules.language.ast import CustomDataRef, Span
 from procrules.language.build_context import current, report, token_span
+from procrules.language.limits import MAX_NUMBER_DIGITS
 
 if TYPE_CHECKING:
     from lark import Token
 
-_ESCAPE: Final = re.compile(r"\\(u[0-9A-Fa-f]{4}|.)")
+_ESCAPE: Final = re.compile(
+    r"\\(u[dD][89abAB][0-9A-Fa-f]{2}\\u[dD][c-fC-F][0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|.)"
+)
 _SIMPLE_ESCAPES: Final = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
 _CUSTOM_DATA_PREFIX: Final = "customData["
 
@@ -35,10 +38,20 @@ def text_value(token: Token, offset: int = 1, closing: int = 1) -> str:
         escape = match.group(1)
         if escape in _SIMPLE_ESCAPES:
             return _SIMPLE_ESCAPES[escape]
-        if len(escape) == 5:
-            return chr(int(escape[1:], 16))
         column = (token.column or 0) + offset + match.start()
         line = token.line or 0
+        if len(escape) == 11:  # a UTF-16 surrogate pair: one character
+            high, low = int(escape[1:5], 16), int(escape[7:], 16)
+            return chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+        if len(escape) == 5:
+            code = int(escape[1:], 16)
+            if not 0xD800 <= code <= 0xDFFF:
+                return chr(code)
+            message = f"`\\{escape}` is half of a UTF-16 surrogate pair, not a character"
+            span = Span(current().file, line, column, line, column + 6)
+            hint = "write the character itself, or both halves of the pair: \\uD83D\\uDE00"
+            report("E103", message, span, hint)
+            return "\ufffd"
         if escape == "u":
             message = "`\\u` in text must be followed by four hexadecimal digits"
         else:
@@ -55,8 +68,17 @@ def text_value(token: Token, offset: int = 1, closing: int = 1) -> str:
 
 
 def number_value(token: Token) -> int | Decimal:
-    """An integer, or an exact decimal when the number has a decimal point."""
+    """An integer, or an exact decimal when the number has a decimal point. A number of more
+    than :data:`~procrules.language.limits.MAX_NUMBER_DIGITS` digits is E104 (read as 0)."""
     text = str(token.value)
+    if len(text) > MAX_NUMBER_DIGITS:
+        report(
+            "E104",
+            f"a number has at most {MAX_NUMBER_DIGITS:,} digits; this one has {len(text):,}",
+            token_span(token),
+            "decimals in records have the same range: no number needs more digits",
+        )
+        return 0
     return Decimal(text) if "." in text else int(text)
 
 

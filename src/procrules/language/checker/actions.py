@@ -215,10 +215,23 @@ def _check_fits(
     if not t.assignable(target_info.type, value_type):
         typer.sink.error(
             "E311",
-            f"{path_text(target)} holds {target_info.type.describe()}, "
-            f"it cannot be set to {value_type.describe()}",
+            f"{path_text(target)} holds {_precise(target_info.type)}, "
+            f"it cannot be set to {_precise(value_type)}",
             value.span,
         )
+    elif target_info.type.is_temporal:
+        text = typer.literal_text(value)
+        if text is not None:
+            typer.check_date(text, value.span)
+
+
+def _precise(typ: t.Type) -> str:
+    """Like ``describe``, but telling whole numbers from decimals (``stock = 1.5``)."""
+    if typ.kind is t.Kind.INTEGER:
+        return "a whole number"
+    if typ.kind is t.Kind.DECIMAL:
+        return "a decimal number"
+    return typ.describe()
 
 
 def _check_map_keys(typer: Typer, value: ast.MapLit, target: t.Type, env: Env) -> None:

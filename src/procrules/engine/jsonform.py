@@ -180,11 +180,11 @@ def normal_entry(map_key: str, entry: Any) -> Any:
         return plain(entry)
     parts = map_key.split("|")
     conn = entry.get("connectionId", parts[0] if len(parts) == 3 else None)
-    out: dict[str, Any] = {"connectionId": conn} if conn else {}
+    out: dict[str, Any] = {"connectionId": plain(conn)} if conn else {}
     if len(parts) == 3:
-        out["moduleId"] = entry.get("moduleId", parts[1])
-        out["key"] = entry.get("key", parts[2])
-    out.update((k, entry[k]) for k in ("moduleId", "key", "type") if k in entry)
+        out["moduleId"] = plain(entry.get("moduleId", parts[1]))
+        out["key"] = plain(entry.get("key", parts[2]))
+    out.update((k, plain(entry[k])) for k in ("moduleId", "key", "type") if k in entry)
     if "value" in entry or "type" in entry:
         out["value"] = entry_json_value(entry)
     out.update((k, plain(v)) for k, v in entry.items() if k not in _ENTRY_FIELDS)

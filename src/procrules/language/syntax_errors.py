@@ -290,6 +290,13 @@ def _hint(token: Token, symbols: set[str], previous: list[str], lines: list[str]
         return f'`{word}` is a reserved word; a field with that name is written ["{word}"]'
     if word == "end" and "$END" in symbols:
         return "this `end` has no rule to close"
+    if word in _FILE_HEADER_WORDS and "$END" in symbols:
+        return (
+            "the header (ruleset, for, on, connection) comes first in the file, "
+            "before consts and rules"
+        )
+    if word == "," and _digits_around(lines, token):
+        return "decimals are written with a point: 12.50, not 12,50"
     if previous[-1:] == ["RULE"]:
         return 'a rule starts with its name in double quotes: rule "Hold test orders"'
     if word == "when" and "then" in symbols:
@@ -331,6 +338,13 @@ def _hint(token: Token, symbols: set[str], previous: list[str], lines: list[str]
         keywords = [s for s in symbols if s.isalpha() and s.islower()]
         return _did_you_mean(word, [*keywords, "rule"] if "$END" in symbols else keywords)
     return None
+
+
+def _digits_around(lines: list[str], token: Token) -> bool:
+    """Whether the token stands directly between two digits (the comma of ``12,50``)."""
+    text = _line(lines, token.line)
+    at = (token.column or 0) - 1
+    return 0 < at < len(text) - 1 and text[at - 1].isdigit() and text[at + 1].isdigit()
 
 
 def _action_synonym(word: str) -> str | None:

@@ -148,7 +148,7 @@ def test_check_write_allows(parts: tuple[str, str, str], writer: str | None) -> 
             ("", WOO, "meta.x"),
             CONN,
             (
-                f'cannot write customData["|{WOO}|meta.x"]: module "{WOO}" is not an x- module and '
+                f'cannot write customData[|{WOO}|meta.x]: module "{WOO}" is not an x- module and '
                 f'the entry belongs to no connection (writer: connection "{CONN}")'
             ),
         ),
@@ -156,7 +156,7 @@ def test_check_write_allows(parts: tuple[str, str, str], writer: str | None) -> 
             ("", WOO, "meta.x"),
             None,
             (
-                f'cannot write customData["|{WOO}|meta.x"]: module "{WOO}" is not an x- module and '
+                f'cannot write customData[|{WOO}|meta.x]: module "{WOO}" is not an x- module and '
                 "the entry belongs to no connection (writer: no connection)"
             ),
         ),
@@ -164,7 +164,7 @@ def test_check_write_allows(parts: tuple[str, str, str], writer: str | None) -> 
             (OTHER, WOO, "meta.x"),
             CONN,
             (
-                f'cannot write customData["{OTHER}|{WOO}|meta.x"]: module "{WOO}" is not an x- '
+                f'cannot write customData[{OTHER}|{WOO}|meta.x]: module "{WOO}" is not an x- '
                 f'module and the entry belongs to connection "{OTHER}" '
                 f'(writer: connection "{CONN}")'
             ),
@@ -173,7 +173,7 @@ def test_check_write_allows(parts: tuple[str, str, str], writer: str | None) -> 
             (CONN, WOO, "meta.x"),
             None,
             (
-                f'cannot write customData["{CONN}|{WOO}|meta.x"]: module "{WOO}" is not an x- '
+                f'cannot write customData[{CONN}|{WOO}|meta.x]: module "{WOO}" is not an x- '
                 f'module and the entry belongs to connection "{CONN}" (writer: no connection)'
             ),
         ),
@@ -181,7 +181,7 @@ def test_check_write_allows(parts: tuple[str, str, str], writer: str | None) -> 
             ("", "X-acme", "k"),
             CONN,
             (
-                'cannot write customData["|X-acme|k"]: module "X-acme" is not an x- module and the '
+                'cannot write customData[|X-acme|k]: module "X-acme" is not an x- module and the '
                 f'entry belongs to no connection (writer: connection "{CONN}")'
             ),
         ),
@@ -200,21 +200,21 @@ def test_check_write_refuses_what_the_writer_does_not_own(
     [
         (
             ("*", "x-a", "k"),
-            'cannot write customData["*|x-a|k"]: "*" is not allowed in a written key',
+            'cannot write customData[*|x-a|k]: "*" is not allowed in a written key',
         ),
         (
             ("", "x-a", "*"),
-            'cannot write customData["|x-a|*"]: "*" is not allowed in a written key',
+            'cannot write customData[|x-a|*]: "*" is not allowed in a written key',
         ),
         (
             ("", "x-*", "k"),
-            'cannot write customData["|x-*|k"]: "*" is not allowed in a written key',
+            'cannot write customData[|x-*|k]: "*" is not allowed in a written key',
         ),
-        (("", "", "k"), 'cannot write customData["||k"]: moduleId must not be empty'),
-        (("", "x-a", ""), 'cannot write customData["|x-a|"]: key must not be empty'),
+        (("", "", "k"), "cannot write customData[||k]: moduleId must not be empty"),
+        (("", "x-a", ""), "cannot write customData[|x-a|]: key must not be empty"),
         (
             ("", "x-a", "k|j"),
-            'cannot write customData["|x-a|k|j"]: key must not contain "|": "k|j"',
+            'cannot write customData[|x-a|k|j]: key must not contain "|": "k|j"',
         ),
     ],
 )
@@ -291,14 +291,14 @@ def test_upsert_types(value: object, value_type: Any, written: dict[str, Any]) -
             ("", WOO, "meta.x", "v"),
             OwnershipError,
             (
-                f'cannot write customData["|{WOO}|meta.x"]: module "{WOO}" is not an x- module and '
+                f'cannot write customData[|{WOO}|meta.x]: module "{WOO}" is not an x- module and '
                 f'the entry belongs to no connection (writer: connection "{CONN}")'
             ),
         ),
         (
             ("*", "x-acme", "k", "v"),
             CustomDataError,
-            'cannot write customData["*|x-acme|k"]: "*" is not allowed in a written key',
+            'cannot write customData[*|x-acme|k]: "*" is not allowed in a written key',
         ),
         (
             ("", "x-acme", "flag", "maybe", "bool"),
@@ -338,7 +338,7 @@ def test_remove_obeys_ownership_even_for_a_missing_entry(custom_data: dict[str, 
         with pytest.raises(OwnershipError) as info:
             remove(custom_data, OTHER, WOO, key, writer_connection=CONN)
         assert str(info.value) == (
-            f'cannot write customData["{OTHER}|{WOO}|{key}"]: module "{WOO}" is not an x- module '
+            f'cannot write customData[{OTHER}|{WOO}|{key}]: module "{WOO}" is not an x- module '
             f'and the entry belongs to connection "{OTHER}" (writer: connection "{CONN}")'
         )
     assert custom_data == before
@@ -378,27 +378,27 @@ def test_remove_matching(
         (
             ("*", WOO, "meta.env"),
             (
-                f'cannot remove customData["*|{WOO}|meta.env"]: "*" is allowed only as the whole '
+                f'cannot remove customData[*|{WOO}|meta.env]: "*" is allowed only as the whole '
                 "connection or key part of an x- module"
             ),
         ),
         (
             ("", "*", "k"),
             (
-                'cannot remove customData["|*|k"]: "*" is allowed only as the whole connection or '
+                'cannot remove customData[|*|k]: "*" is allowed only as the whole connection or '
                 "key part of an x- module"
             ),
         ),
         (
             ("", "x-acme", "pr*"),
             (
-                'cannot remove customData["|x-acme|pr*"]: "*" is allowed only as the whole '
+                'cannot remove customData[|x-acme|pr*]: "*" is allowed only as the whole '
                 "connection or key part of an x- module"
             ),
         ),
         (
             ("", "x-acme|b", "*"),
-            'cannot remove customData["|x-acme|b|*"]: moduleId must not contain "|": "x-acme|b"',
+            'cannot remove customData[|x-acme|b|*]: moduleId must not contain "|": "x-acme|b"',
         ),
     ],
 )
@@ -429,3 +429,9 @@ def test_remove_matching_without_wildcard_is_an_ownership_checked_remove(
             },
         )
     ]
+
+
+def test_a_key_the_bare_form_cannot_hold_is_shown_quoted() -> None:
+    with pytest.raises(OwnershipError) as info:
+        upsert({}, None, WOO, "odd key]", "v", writer_connection=None)
+    assert str(info.value).startswith(f'cannot write customData["|{WOO}|odd key]"]: ')

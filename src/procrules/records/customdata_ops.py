@@ -100,7 +100,12 @@ def get_value(custom_data: Mapping[str, Any], connection: str | None, module: st
 
 
 def _shown_key(connection: str, module: str, key: str) -> str:
-    return f"customData[{show_value(f'{connection}|{module}|{key}')}]"
+    """The key as the rule language writes it: ``customData[c|m|k]``, quoted only when a part
+    holds what the bare form cannot (``]``, a quote, white space)."""
+    text = f"{connection}|{module}|{key}"
+    if any(ch in text for ch in ']"') or any(ch.isspace() for ch in text):
+        return f"customData[{show_value(text)}]"
+    return f"customData[{text}]"
 
 
 def check_write(

@@ -169,3 +169,15 @@ def test_trace_shows_a_const_list_as_a_list_and_leaves_out_an_unevaluated_right(
     assert sorted(conditions[0]["right"]) == ["NO", "SE"]
     assert conditions[1]["left"] is None
     assert "right" not in conditions[1]
+
+
+def test_a_hand_written_manipulator_builds_its_result_from_a_record() -> None:
+    made = Result.of("ok", {"orderNumber": "1"}, fired=[FiredRule("mine", "stamp")])
+    assert made.to_dict() == {
+        "status": "ok",
+        "record": {"orderNumber": "1"},
+        "fired": [{"ruleset": "mine", "rule": "stamp"}],
+        "changes": [],
+        "messages": [],
+        "error": None,
+    }

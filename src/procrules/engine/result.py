@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
 Status = Literal["ok", "ignored", "failed", "error"]
 Level = Literal["info", "warning", "error"]
@@ -108,6 +108,22 @@ class Result:
         self.changes = changes
         self.messages = messages
         self.error = error
+
+    @classmethod
+    def of(
+        cls,
+        status: Status,
+        record: dict[str, Any] | None,
+        *,
+        fired: Sequence[FiredRule] = (),
+        changes: Sequence[Change] = (),
+        messages: Sequence[Message] = (),
+        error: ErrorInfo | None = None,
+    ) -> Result:
+        """A result holding ``record`` itself: what a hand-written manipulator returns."""
+        made = cls(status, lambda: record, list(fired), list(changes), list(messages), error)
+        made._record = record
+        return made
 
     @property
     def ok(self) -> bool:

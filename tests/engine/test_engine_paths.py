@@ -31,7 +31,9 @@ def read(path: str, record: dict[str, Any]) -> tuple[Any, bool]:
     assert isinstance(node, ast.Path)
     em = Emitter({}, "t.rules")
     code = em.path(node, Env(ORDER, ORDER))
-    return em.function(code.src)(State(record), record), code.multi
+    function = em.function(code.src)
+    em.flush()
+    return function(State(record), record), code.multi
 
 
 RECORD = order(

@@ -106,6 +106,7 @@ def compile_file(checked: CheckedFile) -> CompiledRuleSet:
                     compile_action(em, action, env) for action in rule.actions
                 )
         rules.append(compiled)
+    em.flush()
     consts = {n: c for n, (c, _t) in ctx.consts.items()}
     return CompiledRuleSet(name, checked.file.label, checked, tuple(rules), consts)
 
@@ -130,4 +131,5 @@ def compile_traced(ruleset: CompiledRuleSet) -> dict[tuple[str, str], Condition 
         for record_type in rule.types:
             env = Env(known[record_type], known[record_type])
             out[(rule.name, record_type)] = _condition(em, rule.node, env)
+    em.flush()
     return out

@@ -17,10 +17,11 @@ What it does, in order:
    order (and, for procrules, that its changes, messages and resulting tags/fields/custom data
    equal the baseline's) -- for every size *before any timing*; a mismatch aborts, naming the rule
    and the record;
-4. times each engine: the median of ``--repeat`` passes over its records, ``gc.collect()`` before
-   each pass. The baseline and procrules run every order; a peer that would need more than
-   ``--budget`` seconds a pass runs on the first orders that fit (at least 5) and is compared with
-   the baseline timed on the same orders. Ratios are engine time / baseline time in this run.
+4. times each engine: ``--repeat`` passes over its records, each right after a pass of the
+   baseline over the same orders (so both see the same load on a shared machine), ``gc.collect()``
+   before each pass. The baseline and procrules run every order; a peer that would need more than
+   ``--budget`` seconds a pass runs on the first orders that fit (at least 5; up to 3 pairs).
+   Reported: the median time of each, and as "x baseline" the median of the per-pair ratios.
 """
 
 from __future__ import annotations
@@ -59,12 +60,9 @@ class Timing:
     engine: Engine
     rules: int
     records: int
-    seconds: float
-    baseline_seconds: float
-
-    @property
-    def ratio(self) -> float:
-        return self.seconds / self.baseline_seconds
+    seconds: float  #: median of the engine's passes
+    baseline_seconds: float  #: median of the baseline's passes, interleaved with them
+    ratio: float  #: median of the per-pair ratios (engine pass / the baseline pass before it)
 
     @property
     def per_second(self) -> float:
@@ -146,15 +144,29 @@ def _check_actions(engine: Procrules, result: Any, work: Any, record: Any, n: in
             )
 
 
-def median_seconds(evaluate: Callable[[Any], Any], items: list[Any], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        for item in items:
-            evaluate(item)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def one_pass(evaluate: Callable[[Any], Any], items: list[Any]) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    for item in items:
+        evaluate(item)
+    return time.perf_counter() - start
+
+
+def paired(
+    evaluate: Callable[[Any], Any],
+    items: list[Any],
+    base: Baseline,
+    records: list[dict[str, Any]],
+    repeat: int,
+) -> tuple[float, float, float]:
+    """Alternate baseline and engine passes (so both see the same load on a shared machine);
+    the medians of both and the median of the per-pair ratios."""
+    pairs = [(one_pass(base.evaluate, records), one_pass(evaluate, items)) for _ in range(repeat)]
+    return (
+        statistics.median(e for _b, e in pairs),
+        statistics.median(b for b, _e in pairs),
+        statistics.median(e / b for b, e in pairs),
+    )
 
 
 def _subset(engine: Engine, records: list[dict[str, Any]], budget: float) -> int:
@@ -235,19 +247,15 @@ def main(argv: list[str] | None = None) -> int:
     # ---- then time
     timings: list[Timing] = []
     for size, (base, engines) in built.items():
-        base_times: dict[int, float] = {}
-
-        def base_time(n: int, base: Baseline = base, cache: dict[int, float] = base_times) -> float:
-            if n not in cache:
-                cache[n] = median_seconds(base.evaluate, records[:n], args.repeat)
-            return cache[n]
-
-        full = base_time(len(records))
-        timings.append(Timing(base, size, len(records), full, full))
+        one_pass(base.evaluate, records)  # warm
+        full = statistics.median(one_pass(base.evaluate, records) for _ in range(args.repeat))
+        timings.append(Timing(base, size, len(records), full, full, 1.0))
         for engine, prepared in engines:
             repeat = args.repeat if len(prepared) == len(records) else min(args.repeat, 3)
-            seconds = median_seconds(engine.evaluate, prepared, repeat)
-            timings.append(Timing(engine, size, len(prepared), seconds, base_time(len(prepared))))
+            seconds, base_seconds, ratio = paired(
+                engine.evaluate, prepared, base, records[: len(prepared)], repeat
+            )
+            timings.append(Timing(engine, size, len(prepared), seconds, base_seconds, ratio))
             print(f"timed {engine.name} {size} rules", file=sys.stderr)
 
     report(timings, args, sizes)

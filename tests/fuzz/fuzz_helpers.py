@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 import os
 import re
@@ -29,6 +30,7 @@ from hypothesis import strategies as st
 import procrules
 from procrules import jsonio
 from procrules.language import types as t
+from procrules.language.limits import record_problem
 from procrules.language.schema import record_types
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,22 +57,42 @@ def _rule_files() -> list[Path]:
 RULE_FILES = _rule_files()
 RULE_CORPUS = [p.read_text(encoding="utf-8") for p in RULE_FILES]
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 #: Words of the language and of the schema, with names that must never reach Python.
 VOCABULARY = [
-    *"rule when then end const and or not any all none in is null empty exists set remove add to "
-    "replace with copy swap ignore fail stop log as where true false ruleset for on import export "
-    "connection description tags disabled Order Invoice Product".split(),
-    *"orderStatus rows sku quantity customer email totalInclVat deliveryAddress countryCode "
-    "customData attributes categories tags note price stock createdAt".split(),
-    *"lower upper trim length substring replace regex_replace split join strip_html round floor "
-    "ceil abs count sum min max coalesce number string keys values now today date days_between "
-    "add_days".split(),
-    *"__class__ __dict__ __globals__ __builtins__ __import__ __subclasses__ eval exec open os sys "
-    "_c1 _f1 st cur _dict".split(),
-    *'== != < <= > >= + - * / ( ) [ ] { } , : . $ | * "x" "" 0 -1 1.5 499.00 NAME CONST_1'.split(),
-    'customData[*|connector.woocommerce|meta.x]', 'customData[|x-acme|k]', 'rows[*].sku',
-    'rows[where quantity > 1]', '"\\u00e9"', '"\\n"', '"a\\"b"', "#comment\n", "\n",
-]  # fmt: skip
+    *_words(
+        "rule when then end const and or not any all none in is null empty exists set remove add "
+        "to replace with copy swap ignore fail stop log as where true false ruleset for on import "
+        "export connection description tags disabled Order Invoice Product"
+    ),
+    *_words(
+        "orderStatus rows sku quantity customer email totalInclVat deliveryAddress countryCode "
+        "customData attributes categories tags note price stock createdAt"
+    ),
+    *_words(
+        "lower upper trim length substring replace regex_replace split join strip_html round "
+        "floor ceil abs count sum min max coalesce number string keys values now today date "
+        "days_between add_days"
+    ),
+    *_words(
+        "__class__ __dict__ __globals__ __builtins__ __import__ __subclasses__ eval exec open os "
+        "sys _c1 _f1 st cur _dict"
+    ),
+    *_words('== != < <= > >= + - * / ( ) [ ] { } , : . $ | "x" "" 0 -1 1.5 499.00 NAME CONST_1'),
+    "customData[*|connector.woocommerce|meta.x]",
+    "customData[|x-acme|k]",
+    "rows[*].sku",
+    "rows[where quantity > 1]",
+    '"\\u00e9"',
+    '"\\n"',
+    '"a\\"b"',
+    "#comment\n",
+    "\n",
+]
 
 _TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|customData\[[^\]\n]*\]|\w+|\s+|.', re.DOTALL)
 _TRICKY = "\"\\'|[]{}()$*#.,:=<>!&\n\r\t\x00\x0b\x0c\u2028\u2029\u0085\ufeff\u200b\ufffdé😀"
@@ -176,10 +198,14 @@ NASTY: list[Any] = [
 OVER_LIMITS: list[Any] = [_HUGE, [0] * 100_001, deep(1_200), deep(201)]
 
 
+@cache
 def _nasty() -> st.SearchStrategy[Any]:
-    return st.sampled_from(NASTY) | st.floats() | st.integers() | st.text(max_size=30)
+    # copies: a record drawn once may be changed by a later mutation, never NASTY itself
+    fresh = st.sampled_from(NASTY).map(copy.deepcopy)
+    return fresh | st.floats() | st.integers() | st.text(max_size=30)
 
 
+@cache
 def _json_leaf() -> st.SearchStrategy[Any]:
     return (
         st.none()
@@ -190,14 +216,18 @@ def _json_leaf() -> st.SearchStrategy[Any]:
     )
 
 
+@cache
 def json_values() -> st.SearchStrategy[Any]:
     return st.recursive(
         _json_leaf(),
-        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+        lambda inner: (
+            st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+        ),
         max_leaves=12,
-    )  # fmt: skip
+    )
 
 
+@cache
 def _decimal_good() -> st.SearchStrategy[Any]:
     dec = st.decimals(min_value=-(10**9), max_value=10**9, allow_nan=False, places=2)
     return dec | dec.map(str) | st.integers(-(10**6), 10**6) | st.floats(-1e6, 1e6)
@@ -206,6 +236,7 @@ def _decimal_good() -> st.SearchStrategy[Any]:
 _DATETIMES = ["2024-05-02T08:15:00Z", "2024-05-02T08:15:00+02:00", "2024-05-02", "2024-05-02T08:15"]
 
 
+@cache
 def _good(typ: t.Type, depth: int) -> st.SearchStrategy[Any]:
     kind = typ.kind
     if kind is t.Kind.STRING:
@@ -221,7 +252,9 @@ def _good(typ: t.Type, depth: int) -> st.SearchStrategy[Any]:
     if kind is t.Kind.LIST:
         return st.lists(value_for(typ.element or t.ANY, depth + 1), max_size=3)
     if kind is t.Kind.MAP:
-        return st.dictionaries(st.text(max_size=10), value_for(typ.element or t.ANY, depth + 1), max_size=3)
+        return st.dictionaries(
+            st.text(max_size=10), value_for(typ.element or t.ANY, depth + 1), max_size=3
+        )
     if kind is t.Kind.OBJECT:
         return objects(typ, depth + 1)
     if kind is t.Kind.CUSTOM_DATA:
@@ -229,6 +262,7 @@ def _good(typ: t.Type, depth: int) -> st.SearchStrategy[Any]:
     return json_values()
 
 
+@cache
 def value_for(typ: t.Type, depth: int = 0) -> st.SearchStrategy[Any]:
     """A value for a field of type ``typ``: usually a fitting one, else null or a nasty one."""
     if depth > 3:
@@ -236,15 +270,13 @@ def value_for(typ: t.Type, depth: int = 0) -> st.SearchStrategy[Any]:
     return st.one_of(_good(typ, depth), _good(typ, depth), st.none(), _nasty())
 
 
+@cache
 def objects(typ: t.Type, depth: int = 0) -> st.SearchStrategy[dict[str, Any]]:
     """An object of ``typ``: every field optional (missing parts), sometimes unknown fields."""
     fields = typ.fields or {}
     known = st.fixed_dictionaries({}, optional={k: value_for(v, depth) for k, v in fields.items()})
-    unknown = st.dictionaries(
-        st.sampled_from(["x", "__class__", "__dict__", "", "a b", "$", "customdata"]) | st.text(max_size=8),
-        json_values(),
-        max_size=2,
-    )  # fmt: skip
+    names = st.sampled_from(["x", "__class__", "__dict__", "", "a b", "$", "customdata"])
+    unknown = st.dictionaries(names | st.text(max_size=8), json_values(), max_size=2)
     return st.builds(lambda a, b: {**b, **a}, known, unknown)
 
 
@@ -255,13 +287,17 @@ _CD_TYPES = ["string", "bool", "integer", "decimal", "json"]
 def _entry(draw: st.DrawFn) -> tuple[str, Any]:
     conn = draw(st.sampled_from(["", CONN, "other", "*", "a b"]))
     module = draw(st.sampled_from(["x-acme", "connector.woocommerce", "", "x-", "__class__"]))
-    key = draw(
-        st.sampled_from(["holdReason", "meta._wc_klarna_environment", "webShopStatus", "k", "__dict__"])
-        | st.text(max_size=8)
-    )  # fmt: skip
+    keys = ["holdReason", "meta._wc_klarna_environment", "webShopStatus", "k", "__dict__"]
+    key = draw(st.sampled_from(keys) | st.text(max_size=8))
     kind = draw(st.sampled_from([*_CD_TYPES, "float", "", None, 7]))
     value = draw(json_values() | _nasty())
-    entry: Any = {"connectionId": conn, "moduleId": module, "key": key, "type": kind, "value": value}
+    entry: Any = {
+        "connectionId": conn,
+        "moduleId": module,
+        "key": key,
+        "type": kind,
+        "value": value,
+    }
     if draw(st.booleans()):
         entry = {k: v for k, v in entry.items() if draw(st.booleans())}  # missing parts
     if draw(st.integers(0, 9)) == 0:
@@ -272,6 +308,7 @@ def _entry(draw: st.DrawFn) -> tuple[str, Any]:
     return map_key, entry
 
 
+@cache
 def custom_data() -> st.SearchStrategy[Any]:
     return st.lists(_entry(), max_size=4).map(dict) | _nasty()
 
@@ -303,7 +340,13 @@ def _set_at(record: Any, path: list[Any], value: Any, *, delete: bool) -> None:
 
 def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[list[Any]]:
     out: list[list[Any]] = []
-    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else ()
+    )
     for k, v in items:
         out.append([*prefix, k])
         out.extend(_paths(v, (*prefix, k)))
@@ -332,7 +375,9 @@ def records(draw: st.DrawFn) -> Any:
         kind = draw(st.sampled_from(["Order", "Invoice", "Product"]))
         record = draw(objects(record_types()[kind]))
         if draw(st.booleans()):
-            record["recordType"] = draw(st.sampled_from([kind, kind, "Order", "order", "Nope", None, 3]))
+            record["recordType"] = draw(
+                st.sampled_from([kind, kind, "Order", "order", "Nope", None, 3])
+            )
         return record
     if which < 17:
         return draw(mutated_records())
@@ -393,11 +438,15 @@ def assert_result(result: procrules.Result) -> dict[str, Any]:
 
 
 def assert_applies(book: procrules.Book, record: Any, context: procrules.Context) -> str:
-    """``apply`` and ``explain`` never raise, agree, and give writable results; the status."""
+    """``apply`` and ``explain`` never raise, agree, give writable results, and leave the record
+    as it was; the status."""
+    snapshot = repr(record) if record_problem(record) is None else None
     result = book.apply(record, context)
     as_dict = assert_result(result)
     explained, trace = book.explain(record, context)
     assert explained.status == result.status
     assert assert_result(explained) == as_dict
     jsonio.dumps(trace.to_dict()).encode("utf-8")
+    if snapshot is not None:
+        assert repr(record) == snapshot, "the input record was changed"
     return result.status

@@ -10,6 +10,8 @@ file) in several contexts. Each ends ``ok``/``ignored``/``failed``/``error`` wit
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -59,6 +61,27 @@ def test_apply_never_raises_and_every_result_is_written(data: st.DataObject) -> 
     assert statuses
 
 
+_NAN_ENTRY = {"connectionId": math.nan, "moduleId": "connector.woocommerce", "key": "k",
+              "type": "string", "value": "v"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"recordType": "new", "currency": math.nan},  # to_dict raised: plain(nan)
+        {"localId": Decimal("NaN")},  # to_dict raised: shown(Decimal("NaN"))
+        {"createdAt": Decimal("NaN")},
+        {"customData": {f"{CONN}|connector.woocommerce|k": _NAN_ENTRY}},  # NaN in the output
+        {"recordType": "order", "someUnknownField": deep(1_200)},  # RecursionError in to_dict
+    ],
+    ids=["unknown-type-nan", "decimal-nan", "datetime-nan", "custom-data-nan", "deep-bad-type"],
+)
+def test_records_that_crashed_to_dict(record: dict[str, Any]) -> None:
+    for _name, book in BOOKS:
+        for context in (ORDER_CONTEXT, procrules.Context()):
+            assert_applies(book, record, context)
+
+
 @fuzz(3)
 @given(records(), contexts())
 def test_normal_form_input_gives_the_same_result(record: Any, context: procrules.Context) -> None:
@@ -76,14 +99,15 @@ def test_normal_form_input_gives_the_same_result(record: Any, context: procrules
 
 
 DEEP = 1_200
+DEEP_JSON = {"|x-acme|p": {"moduleId": "x-acme", "key": "p", "type": "json", "value": deep(DEEP)}}
 
 
 @pytest.mark.parametrize(
     "record",
     [
         {"orderNumber": "1", "someUnknownField": deep(DEEP)},
-        {"orderNumber": "1", "customData": {"|x-acme|p": {"moduleId": "x-acme", "key": "p", "type": "json", "value": deep(DEEP)}}},
-        {"orderNumber": "1", "rows": [{"sku": "A", "customData": {"|x-acme|p": {"moduleId": "x-acme", "key": "p", "type": "json", "value": deep(DEEP)}}}]},
+        {"orderNumber": "1", "customData": DEEP_JSON},
+        {"orderNumber": "1", "rows": [{"sku": "A", "customData": DEEP_JSON}]},
         {"orderNumber": "1", "note": deep(DEEP)},
         {"orderNumber": "1", "rows": deep(DEEP)},
         {"orderNumber": "1", "someUnknownField": deep(MAX_RECORD_DEPTH)},
@@ -103,7 +127,10 @@ def test_records_over_the_limits_are_errors_with_a_clear_reason(record: dict[str
         assert result.status == "error"
         assert as_dict["record"] is None
         assert as_dict["error"]["message"].startswith("the record ")
-        assert "levels deep" in as_dict["error"]["message"] or "more than" in as_dict["error"]["message"]
+        assert (
+            "levels deep" in as_dict["error"]["message"]
+            or "more than" in as_dict["error"]["message"]
+        )
 
 
 def test_a_record_just_within_the_limits_is_evaluated() -> None:

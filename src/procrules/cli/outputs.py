@@ -67,6 +67,20 @@ def sigterm_raises() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM are held back (delivered on exit) while active, where POSIX allows."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 # ---------------------------------------------------------------------------------- files
 
 
@@ -114,6 +128,7 @@ class Destinations:
 
     def __init__(self, output: Path | None, rejected: Path | None) -> None:
         self.files: list[AtomicFile] = []
+        self.committed = False
         self.output: TextIO = self._open(output) if output is not None else sys.stdout
         self.rejected: TextIO | None = self._open(rejected) if rejected is not None else None
 
@@ -131,9 +146,13 @@ class Destinations:
         return [str(f.target) for f in self.files]
 
     def commit(self) -> None:
+        """Rename every file into place: all of them, or (interrupted before) none. SIGINT and
+        SIGTERM wait until the renames are done; :attr:`committed` then says so."""
         self.output.flush()
-        for file in self.files:
-            file.commit()
+        with _signals_held():
+            for file in self.files:
+                file.commit()
+            self.committed = True
 
     def abort(self) -> None:
         for file in self.files:

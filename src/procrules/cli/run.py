@@ -330,8 +330,11 @@ def execute(
             destinations.commit()
     except (KeyboardInterrupt, Terminated) as exc:
         destinations.abort()
-        targets = destinations.targets
-        nothing = f": nothing written to {' and '.join(targets)}" if targets else ""
+        targets = " and ".join(destinations.targets)
+        if destinations.committed:  # the signal came while the files were renamed into place
+            nothing = f": every result written to {targets}" if targets else ""
+        else:
+            nothing = f": nothing written to {targets}" if targets else ""
         click.echo(f"\ninterrupted after {tally.total} of the records{nothing}", err=True)
         raise SystemExit(130 if isinstance(exc, KeyboardInterrupt) else 143) from None
     except BaseException:

@@ -78,7 +78,7 @@ def shown(value: object) -> str:
     if isinstance(value, str):
         text = json.dumps(value, ensure_ascii=False)
     elif isinstance(value, Decimal):
-        text = format_decimal(value)
+        text = format_decimal(value) if value.is_finite() else str(value)
     elif isinstance(value, bool):
         text = "true" if value else "false"
     elif value is None:

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from procrules.engine.values import Site, fail
+from procrules.language.grammar import RESERVED_WORDS
 from procrules.records import CustomDataError, coerce_value
 
 if TYPE_CHECKING:
@@ -304,42 +305,7 @@ def _locate_step(
 # ---------------------------------------------------------------------------- path text
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_RESERVED = frozenset(
-    [
-        "rule",
-        "when",
-        "then",
-        "end",
-        "const",
-        "and",
-        "or",
-        "not",
-        "any",
-        "all",
-        "none",
-        "in",
-        "is",
-        "null",
-        "empty",
-        "exists",
-        "set",
-        "remove",
-        "add",
-        "to",
-        "replace",
-        "with",
-        "copy",
-        "swap",
-        "ignore",
-        "fail",
-        "stop",
-        "log",
-        "as",
-        "where",
-        "true",
-        "false",
-    ]
-)
+_RESERVED = frozenset(RESERVED_WORDS)  # such a field is written ["in"] in a path
 
 
 def location_text(keys: Location) -> str:

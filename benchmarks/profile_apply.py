@@ -131,7 +131,7 @@ def profile(records: list[Any], engine: Procrules, top: int) -> None:
                 elif filename.endswith("engine/actions.py"):
                     under["actions (engine/actions.py)"] += cct
                 else:
-                    under[f"{name} ({_where(filename)})"] += cct
+                    under[f"`{name}` ({_where(filename)})"] += cct
     apply_own = sum(
         tt for (f, _l, n), (_cc, _nc, tt, _ct, _c) in raw.items() if n == "apply" and "book" in f
     )

@@ -17,6 +17,7 @@ and ``Book.apply`` every record that is not already in normal form.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -53,12 +54,18 @@ def depth(node: Any) -> int:
     return deepest
 
 
+@functools.cache
+def _node_fields(cls: type) -> tuple[str, ...]:
+    """The fields of an AST node class that can hold child nodes (not its spans)."""
+    if not dataclasses.is_dataclass(cls) or cls is ast.Span:
+        return ()
+    return tuple(f.name for f in dataclasses.fields(cls) if "span" not in f.name)
+
+
 def _children(node: Any) -> list[Any]:
-    if not dataclasses.is_dataclass(node) or isinstance(node, ast.Span):
-        return []
     out: list[Any] = []
-    for f in dataclasses.fields(node):
-        value = getattr(node, f.name)
+    for name in _node_fields(type(node)):
+        value = getattr(node, name)
         if isinstance(value, tuple):
             for item in value:
                 if isinstance(item, tuple):  # MapLit items: (key, value)

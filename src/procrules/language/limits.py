@@ -17,7 +17,6 @@ and ``Book.apply`` every record that is not already in normal form.
 from __future__ import annotations
 
 import dataclasses
-import functools
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -54,12 +53,17 @@ def depth(node: Any) -> int:
     return deepest
 
 
-@functools.cache
+_NODE_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _node_fields(cls: type) -> tuple[str, ...]:
-    """The fields of an AST node class that can hold child nodes (not its spans)."""
-    if not dataclasses.is_dataclass(cls) or cls is ast.Span:
-        return ()
-    return tuple(f.name for f in dataclasses.fields(cls) if "span" not in f.name)
+    """The fields of an AST node class that can hold child nodes (not its spans), once a class."""
+    found = _NODE_FIELDS.get(cls)
+    if found is None:
+        is_node = dataclasses.is_dataclass(cls) and cls is not ast.Span
+        fields = dataclasses.fields(cls) if is_node else ()
+        found = _NODE_FIELDS[cls] = tuple(f.name for f in fields if "span" not in f.name)
+    return found
 
 
 def _children(node: Any) -> list[Any]:

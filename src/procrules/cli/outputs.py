@@ -51,13 +51,16 @@ class Terminated(BaseException):
 
 @contextlib.contextmanager
 def sigterm_raises() -> Iterator[None]:
-    """While active, SIGTERM raises :class:`Terminated` (in the main thread only)."""
+    """While active, SIGTERM raises :class:`Terminated` and SIGINT ``KeyboardInterrupt`` (in the
+    main thread only). SIGINT is set explicitly: a process started in the background by a
+    shell inherits it ignored, and ``kill -INT`` must still stop a run cleanly."""
 
     def handler(signum: int, frame: FrameType | None) -> None:
         raise Terminated
 
     try:
         previous = signal.signal(signal.SIGTERM, handler)
+        previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     except ValueError:  # not the main thread: leave signals alone
         yield
         return
@@ -65,6 +68,7 @@ def sigterm_raises() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
 
 
 @contextlib.contextmanager

@@ -114,6 +114,17 @@ def _in_entry(keys: Location) -> bool:
 
 def _put(st: State, keys: Location, value: Any, typ: t.Type, raw: Any, site: Site) -> None:
     """Write ``value`` (an engine value) at a located place, recording the change."""
+    if (
+        value.__class__ is str
+        and typ.kind is t.Kind.STRING
+        and (raw is None or raw.__class__ is str)
+        and not _in_entry(keys)
+    ):
+        # The common case, without the general conversions: text into a text field.
+        if raw != value:
+            st.write(keys, value, site)
+            st.change(keys, raw, value)
+        return
     try:
         after = written(value, typ, None)
     except EvalError as exc:
@@ -238,15 +249,23 @@ def _add(info: PathInfo, value: Callable[..., Any], site: Site) -> Action:
                 fail(f"cannot add to {info.site.text}: it is {kind_of(raw)}, not a list", site)
             item = written(new, element, site)
             current = raw or []
-            if not isinstance(item, dict | list) and any(
-                same_json(item, shown_json(e, element)) for e in current
-            ):
+            if _already_in(item, current, element):
                 continue
             st.write(keys, [*current, item], site)
             if not _in_entry(keys):
                 st.change((*keys, len(current)), None, item)
 
     return run
+
+
+def _already_in(item: Any, current: list[Any], element: t.Type) -> bool:
+    """Whether ``add`` of ``item`` changes nothing: a string, number or bool already in the
+    list (compared as JSON values in the list's normal form); a map or list is always added."""
+    if isinstance(item, dict | list):
+        return False
+    if item.__class__ is str and all(e.__class__ is str for e in current):
+        return item in current  # the usual list of tags: no conversion needed
+    return any(same_json(item, shown_json(e, element)) for e in current)
 
 
 # ------------------------------------------------------------------------------ replace

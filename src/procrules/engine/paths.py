@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from procrules.engine.values import Site, fail
@@ -308,9 +309,11 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _RESERVED = frozenset(RESERVED_WORDS)  # such a field is written ["in"] in a path
 
 
+@lru_cache(maxsize=4096)
 def location_text(keys: Location) -> str:
     """A location as the change's ``path``: ``rows[2].sku``, ``customData[c|m|k]``,
-    ``attributes["Colour name"]``, ``$["in"]``."""
+    ``attributes["Colour name"]``, ``$["in"]`` (remembered: the same locations recur record
+    after record)."""
     out = ""
     for k in keys:
         if isinstance(k, CDKey):

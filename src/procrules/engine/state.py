@@ -10,6 +10,7 @@ state lives.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from procrules.engine.jsonform import entry_json_value, plain
@@ -20,6 +21,17 @@ from procrules.records import CustomDataError, check_write, make_entry
 
 if TYPE_CHECKING:
     from procrules.engine.compiler import CompiledRule
+
+
+@lru_cache(maxsize=4096)
+def write_problem(connection: str, module: str, key: str, writer: str | None) -> str | None:
+    """Why ``writer`` may not write the entry ``connection|module|key`` (its key invalid, or
+    not the writer's), or ``None``: :func:`procrules.records.check_write`, remembered."""
+    try:
+        check_write(connection, module, key, writer)
+    except CustomDataError as exc:
+        return str(exc)
+    return None
 
 
 def same_json(a: Any, b: Any) -> bool:
@@ -127,15 +139,17 @@ class State:
     # ---------------------------------------------------------------------- custom data
 
     def _checked(self, cd: CDKey, site: Site | None) -> None:
-        try:
-            check_write(cd.connection, cd.module, cd.key, self.writer)
-        except CustomDataError as exc:
-            raise EvalError(str(exc), site) from None
+        problem = write_problem(cd.connection, cd.module, cd.key, self.writer)
+        if problem is not None:
+            raise EvalError(problem, site)
 
     def cd_set(
         self, holder: Location, cd: CDKey, value: Any, as_type: str | None, site: Site | None
     ) -> None:
         """Upsert one entry (ownership checked first); records the change of its value."""
+        if value.__class__ is str and (as_type is None or as_type == "string"):
+            self._cd_set_string(holder, cd, value, site)
+            return
         self._checked(cd, site)
         data = self.read((*holder, "customData"))
         previous = data.get(cd.map_key) if data.__class__ is dict else None
@@ -152,6 +166,32 @@ class State:
                 entry.pop("connectionId", None)
         self.container((*holder, "customData"), site)[cd.map_key] = entry
         self.change((*holder, cd), before, entry["value"])
+
+    def _cd_set_string(self, holder: Location, cd: CDKey, value: str, site: Site | None) -> None:
+        """:meth:`cd_set` of a string value: the same outcome without the general conversions
+        (a ``string`` entry holds its text as it is)."""
+        problem = write_problem(cd.connection, cd.module, cd.key, self.writer)
+        if problem is not None:
+            raise EvalError(problem, site)
+        data = self.read((*holder, "customData"))
+        previous = data.get(cd.map_key) if data.__class__ is dict else None
+        entry: dict[str, Any] = {"connectionId": cd.connection} if cd.connection else {}
+        entry["moduleId"] = cd.module
+        entry["key"] = cd.key
+        entry["type"] = "string"
+        entry["value"] = value
+        if previous is None:
+            before = None
+        else:
+            before = entry_json_value(previous)
+            if previous.__class__ is dict:
+                if previous.get("type") == "string" and before.__class__ is str and before == value:
+                    return
+                entry.update((k, v) for k, v in previous.items() if k not in entry)
+                if not cd.connection:
+                    entry.pop("connectionId", None)
+        self.container((*holder, "customData"), site)[cd.map_key] = entry
+        self.change((*holder, cd), before, value)
 
     def cd_remove(self, holder: Location, cd: CDKey, site: Site | None) -> None:
         self._checked(cd, site)

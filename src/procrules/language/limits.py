@@ -131,36 +131,38 @@ _LEAVES = frozenset({type(None), bool, int, float, Decimal})
 def record_problem(value: Any) -> str | None:
     """Why the JSON value ``value`` is too large to be read as a record, or ``None``.
 
-    One pass, without recursion, over every object and list: nesting deeper than
-    :data:`MAX_RECORD_DEPTH`, a string longer than :data:`MAX_STRING_CHARS`, a list or an object
-    with more than :data:`MAX_LIST_ITEMS` elements. (Object keys are not measured.)
+    One pass, level by level and without recursion, over every object and list: nesting deeper
+    than :data:`MAX_RECORD_DEPTH`, a string longer than :data:`MAX_STRING_CHARS`, a list or an
+    object with more than :data:`MAX_LIST_ITEMS` elements. (Object keys are not measured.)
     """
     if not isinstance(value, dict | list):
         return _too_long() if isinstance(value, str) and len(value) > MAX_STRING_CHARS else None
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    pop, push = stack.pop, stack.append
-    while stack:
-        current, level = pop()
-        if len(current) > MAX_LIST_ITEMS:
-            what = "an object" if isinstance(current, dict) else "a list"
-            return f"the record has {what} of more than {MAX_LIST_ITEMS:,} elements"
-        level += 1
-        for item in current.values() if isinstance(current, dict) else current:
-            cls = item.__class__
-            if cls is str:
-                if len(item) > MAX_STRING_CHARS:
+    level: list[Any] = [value]
+    depth = 1
+    while level:
+        below: list[Any] = []
+        push = below.append
+        for current in level:
+            if len(current) > MAX_LIST_ITEMS:
+                what = "an object" if isinstance(current, dict) else "a list"
+                return f"the record has {what} of more than {MAX_LIST_ITEMS:,} elements"
+            for item in current.values() if isinstance(current, dict) else current:
+                cls = item.__class__
+                if cls is str:
+                    if len(item) > MAX_STRING_CHARS:
+                        return _too_long()
+                elif cls is dict or cls is list:
+                    push(item)
+                elif cls in _LEAVES:
+                    continue
+                elif isinstance(item, dict | list):
+                    push(item)
+                elif isinstance(item, str) and len(item) > MAX_STRING_CHARS:
                     return _too_long()
-            elif cls in _LEAVES:
-                continue
-            elif isinstance(item, dict | list):
-                if level > MAX_RECORD_DEPTH:
-                    return (
-                        f"the record nests objects and lists more than {MAX_RECORD_DEPTH} "
-                        "levels deep"
-                    )
-                push((item, level))
-            elif isinstance(item, str) and len(item) > MAX_STRING_CHARS:
-                return _too_long()
+        if below and depth >= MAX_RECORD_DEPTH:
+            return f"the record nests objects and lists more than {MAX_RECORD_DEPTH} levels deep"
+        level = below
+        depth += 1
     return None
 
 

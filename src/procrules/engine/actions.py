@@ -31,15 +31,15 @@ STOP, IGNORE, FAIL = "stop", "ignore", "fail"
 def compile_action(em: Emitter, action: ast.Action, env: Env) -> Action:
     site = Site(action.span)
     if isinstance(action, ast.Set):
-        value = em.function(_value_src(em, action.value, env))
+        value = _value(em, action.value, env)
         return _set(em, action.target, env, value, action.as_type, site)
     if isinstance(action, ast.Copy):
-        value = em.function(_value_src(em, action.source, env))
+        value = _value(em, action.source, env)
         return _set(em, action.target, env, value, None, site)
     if isinstance(action, ast.Remove):
         return _remove(em.path_info(action.target, env), site)
     if isinstance(action, ast.Add):
-        value = em.function(_value_src(em, action.value, env))
+        value = _value(em, action.value, env)
         return _add(em.path_info(action.target, env), value, site)
     if isinstance(action, ast.Replace):
         old = em.function(_value_src(em, action.old, env))
@@ -48,20 +48,52 @@ def compile_action(em: Emitter, action: ast.Action, env: Env) -> Action:
     if isinstance(action, ast.Swap):
         return _swap(em.path_info(action.left, env), em.path_info(action.right, env), site)
     if isinstance(action, ast.Log):
-        return _message(em.function(_value_src(em, action.message, env)), "info", None, site)
+        return _message(_value(em, action.message, env), "info", None, site)
     if isinstance(action, ast.Ignore):
         reason = action.reason
         if reason is None:
             return lambda st: IGNORE
-        return _message(em.function(_value_src(em, reason, env)), "warning", IGNORE, site)
+        return _message(_value(em, reason, env), "warning", IGNORE, site)
     if isinstance(action, ast.Fail):
-        return _message(em.function(_value_src(em, action.reason, env)), "error", FAIL, site)
+        return _message(_value(em, action.reason, env), "error", FAIL, site)
     return lambda st: STOP
 
 
 def _value_src(em: Emitter, expr: ast.Expr, env: Env) -> str:
     code = em.expr(expr, env)
     return code.src
+
+
+def _value(em: Emitter, expr: ast.Expr, env: Env) -> Callable[..., Any]:
+    """The value of an expression as a function ``(st, cur)``; a constant's is a closure (no
+    generated code to run)."""
+    code = em.expr(expr, env)
+    if code.const:
+        constant = code.value
+        return lambda st, cur: constant
+    return em.function(code.src)
+
+
+def _static_fields(info: PathInfo) -> tuple[str, ...] | None:
+    """The field names of a path made of fields only (``deliveryAddress.countryCode``), whose
+    one location is known before the record is: else ``None``."""
+    if info.missing or not all(step.kind == "field" for step in info.steps):
+        return None
+    return tuple(step.name for step in info.steps)
+
+
+def _field_at(rec: Any, parent: tuple[str, ...], last: str) -> tuple[bool, Any]:
+    """Where a fields-only path leads: whether it has a location (no value that is not an
+    object in the way) and the value there (``None`` where it leads nowhere)."""
+    v = rec
+    for name in parent:
+        if v.__class__ is dict:
+            v = v.get(name)
+        elif v is not None:
+            return False, None
+    if v.__class__ is dict:
+        return True, v.get(last)
+    return v is None, None
 
 
 def _message(text: Callable[..., Any], level: str, signal: str | None, site: Site) -> Action:
@@ -157,6 +189,12 @@ def _set(
         return _refuse(info, site)
     if info.steps[-1].kind == "cd":
         holders, cd = _split_cd(info)
+        if len(info.steps) == 1:  # the record's own custom data: one holder, the record
+
+            def run_own_cd(st: State) -> None:
+                st.cd_set((), cd, value(st, st.rec), as_type, site)
+
+            return run_own_cd
 
         def run_cd(st: State) -> None:
             new = value(st, st.rec)
@@ -164,12 +202,47 @@ def _set(
                 st.cd_set(keys, cd, new, as_type, site)
 
         return run_cd
+    names = _static_fields(info)
+    if names is not None:
+        return _set_field(names, info.type, value, site)
     locate, typ = locator(info.steps), info.type
 
     def run(st: State) -> None:
         new = value(st, st.rec)
         for keys, raw in locate(st):
             _put(st, keys, new, typ, raw, site)
+
+    return run
+
+
+def _set_field(
+    names: tuple[str, ...], typ: t.Type, value: Callable[..., Any], site: Site
+) -> Action:
+    """``set`` of a fields-only path: :func:`_put` at its one location, found without the
+    general locator."""
+    parent, last = names[:-1], names[-1]
+    text = location_text(names)
+    text_field = typ.kind is t.Kind.STRING
+
+    def run(st: State) -> None:
+        new = value(st, st.rec)
+        found, raw = _field_at(st.rec, parent, last)
+        if not found:
+            return
+        if text_field and new.__class__ is str and (raw is None or raw.__class__ is str):
+            if raw == new:
+                return
+            before, after = raw, new
+        else:
+            try:
+                after = written(new, typ, None)
+            except EvalError as exc:
+                raise EvalError(f"cannot set {text}: {exc.message}", site) from None
+            before = shown_json(raw, typ)
+            if same_json(before, after):
+                return
+        st.container(parent, site)[last] = after
+        st.change_at(text, before, after)
 
     return run
 
@@ -240,6 +313,10 @@ def _add(info: PathInfo, value: Callable[..., Any], site: Site) -> Action:
     element = info.type.element if info.type.kind is t.Kind.LIST else None
     element = element or t.ANY
 
+    names = _static_fields(info)
+    if names is not None:
+        return _add_to_field(names, info, element, value, site)
+
     def run(st: State) -> None:
         new = value(st, st.rec)
         if new is None:
@@ -254,6 +331,35 @@ def _add(info: PathInfo, value: Callable[..., Any], site: Site) -> Action:
             st.write(keys, [*current, item], site)
             if not _in_entry(keys):
                 st.change((*keys, len(current)), None, item)
+
+    return run
+
+
+def _add_to_field(
+    names: tuple[str, ...],
+    info: PathInfo,
+    element: t.Type,
+    value: Callable[..., Any],
+    site: Site,
+) -> Action:
+    """``add`` to a fields-only path (``tags``): at its one location."""
+    parent, last = names[:-1], names[-1]
+
+    def run(st: State) -> None:
+        new = value(st, st.rec)
+        if new is None:
+            return
+        found, raw = _field_at(st.rec, parent, last)
+        if not found:
+            return
+        if raw is not None and raw.__class__ is not list:
+            fail(f"cannot add to {info.site.text}: it is {kind_of(raw)}, not a list", site)
+        item = written(new, element, site)
+        current = raw or []
+        if _already_in(item, current, element):
+            return
+        st.container(parent, site)[last] = [*current, item]
+        st.change((*names, len(current)), None, item)
 
     return run
 

@@ -145,10 +145,25 @@ def cd_value(holder: Any, map_key: str, site: Site | None) -> Any:
 
 def cd_values(holder: Any, cd: CDKey, site: Site | None) -> list[Any]:
     """The typed values of the entries of ``holder``'s custom data that ``cd`` matches."""
-    data = cd_map(holder)
-    if not data:
+    data = holder.get("customData") if holder.__class__ is dict else None
+    if data.__class__ is not dict or not data:
         return []
-    return [entry_typed(data[k], site) for k in matching_keys(cd, data)]
+    suffix = cd.suffix
+    if suffix is None:
+        return [entry_typed(data[k], site) for k in matching_keys(cd, data)]
+    # ``*|module|key``, the usual wildcard: one pass, a string entry's text taken as it is.
+    out: list[Any] = []
+    for k, entry in data.items():
+        if k.endswith(suffix) and k.count("|") == 2:
+            if (
+                entry.__class__ is dict
+                and entry.get("type") == "string"
+                and (raw := entry.get("value")).__class__ is str
+            ):
+                out.append(raw)
+            else:
+                out.append(entry_typed(entry, site))
+    return out
 
 
 def items(value: Any) -> Any:

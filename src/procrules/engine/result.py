@@ -88,26 +88,55 @@ _UNSET: Any = object()
 
 
 class Result:
-    """What a manipulator returns for one record. ``record`` is JSON in normal form."""
+    """What a manipulator returns for one record. ``record`` is JSON in normal form.
 
-    __slots__ = ("_make_record", "_record", "changes", "error", "fired", "messages", "status")
+    The engine hands over its changes and messages as plain tuples (the fields of
+    :class:`Change` / :class:`Message`, in order); they become those objects when first read,
+    so a caller that looks only at ``status`` and ``fired`` never pays for building them.
+    """
+
+    __slots__ = ("_changes", "_make_record", "_messages", "_record", "error", "fired", "status")
 
     def __init__(
         self,
         status: Status,
         make_record: Callable[[], dict[str, Any] | None],
         fired: list[FiredRule],
-        changes: list[Change],
-        messages: list[Message],
+        changes: list[Change] | list[tuple[Any, ...]],
+        messages: list[Message] | list[tuple[Any, ...]],
         error: ErrorInfo | None = None,
     ) -> None:
         self.status: Status = status
         self._make_record = make_record
         self._record: Any = _UNSET
         self.fired = fired
-        self.changes = changes
-        self.messages = messages
+        self._changes: list[Any] = changes
+        self._messages: list[Any] = messages
         self.error = error
+
+    @property
+    def changes(self) -> list[Change]:
+        """Every change, in order."""
+        raw = self._changes
+        if any(c.__class__ is not Change for c in raw):
+            self._changes = raw = [c if c.__class__ is Change else Change(*c) for c in raw]
+        return raw
+
+    @changes.setter
+    def changes(self, value: list[Change]) -> None:
+        self._changes = value
+
+    @property
+    def messages(self) -> list[Message]:
+        """What was logged, and the reasons of ``ignore``, ``fail`` and an error, in order."""
+        raw = self._messages
+        if any(m.__class__ is not Message for m in raw):
+            self._messages = raw = [m if m.__class__ is Message else Message(*m) for m in raw]
+        return raw
+
+    @messages.setter
+    def messages(self, value: list[Message]) -> None:
+        self._messages = value
 
     @classmethod
     def of(

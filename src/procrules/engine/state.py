@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from procrules.engine.jsonform import entry_json_value, plain
 from procrules.engine.paths import CDKey, Location, entry_typed, location_text
-from procrules.engine.result import Change, Message
 from procrules.engine.values import EvalError, Site
 from procrules.records import CustomDataError, check_write, make_entry
 
@@ -53,8 +52,8 @@ class State:
     def __init__(self, record: dict[str, Any], trace: list[Any] | None = None) -> None:
         self.rec = record
         self.owned: dict[int, Any] | None = None
-        self.changes: list[Change] = []
-        self.messages: list[Message] = []
+        self.changes: list[tuple[Any, ...]] = []  # Change's fields
+        self.messages: list[Any] = []  # Message's fields, or a Message
         self.fired: list[Any] = []
         self.rule: CompiledRule | None = None
         self.writer: str | None = None
@@ -63,14 +62,22 @@ class State:
     # ---------------------------------------------------------------------- bookkeeping
 
     def change(self, keys: Location, before: Any, after: Any) -> None:
+        """Record a change of the running rule (a tuple of :class:`Change`'s fields: the
+        result builds the object when it is read)."""
         rule = self.rule
         assert rule is not None
-        self.changes.append(Change(rule.ruleset, rule.name, location_text(keys), before, after))
+        self.changes.append((rule.ruleset, rule.name, location_text(keys), before, after))
+
+    def change_at(self, path: str, before: Any, after: Any) -> None:
+        """:meth:`change` at a location whose text is known already."""
+        rule = self.rule
+        assert rule is not None
+        self.changes.append((rule.ruleset, rule.name, path, before, after))
 
     def message(self, level: str, text: str) -> None:
         rule = self.rule
         assert rule is not None
-        self.messages.append(Message(level, rule.ruleset, rule.name, text))
+        self.messages.append((level, rule.ruleset, rule.name, text))
 
     # ---------------------------------------------------------------------- copy-on-write
 

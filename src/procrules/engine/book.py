@@ -43,9 +43,10 @@ from procrules.records.model import unknown_record_type
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from procrules.engine.fused import FusedRuleSet, Run
     from procrules.engine.trace import Trace
 
-Plan = tuple[tuple[tuple[Any, tuple[Any, ...], CompiledRule], ...], ...]
+Plan = tuple[tuple["Run", tuple[bool, ...], "FusedRuleSet"], ...]
 PathLike = str | Path
 
 
@@ -165,20 +166,20 @@ class Book:
         return record_type, connection
 
     def plan(self, record_type: str, direction: str, connection: str | None) -> Plan:
-        """The rules in scope, per rule set, with their compiled code (cached)."""
+        """The fused functions of the rule sets with rules in scope, each with the flags of
+        its scope groups (cached)."""
         key = (record_type, direction, connection if connection in self._connections else None)
         found = self._plans.get(key)
         if found is not None:
             return found
-        plan: list[tuple[tuple[Any, tuple[Any, ...], CompiledRule], ...]] = []
+        plan: list[tuple[Run, tuple[bool, ...], FusedRuleSet]] = []
         for rs in self.rulesets:
-            rules = tuple(
-                (r.conditions[record_type], r.actions[record_type], r)
-                for r in rs.rules
-                if not r.disabled and r.in_scope(*key)
-            )
-            if rules:
-                plan.append(rules)
+            fused = rs.fused.get(record_type)
+            if fused is None:
+                continue
+            flags = fused.flags(direction, key[2])
+            if any(flags):
+                plan.append((fused.run, flags, fused))
         self._plans[key] = result = tuple(plan)
         return result
 
@@ -203,32 +204,20 @@ class Book:
         plan = self.plan(record_type, context.direction, connection)
         st = State(rec)
         writer = context.connection_id
-        rule: CompiledRule | None = None
+        fused: FusedRuleSet | None = None
         try:
-            for rules in plan:
-                for cond, actions, rule in rules:
-                    if cond is not None and not cond(st, st.rec):
-                        continue
-                    st.fired.append(rule.fired)
-                    if not actions:
-                        continue
-                    st.rule = rule
-                    st.writer = writer or rule.connection
-                    signal = None
-                    for action in actions:
-                        signal = action(st)
-                        if signal is not None:
-                            break
-                    if signal is None:
-                        continue
-                    if signal is STOP:
-                        break
-                    status: Status = "ignored" if signal is IGNORE else "failed"
-                    entry = partial(out, rec, record_type)
-                    return Result(status, entry, st.fired, [], st.messages)
+            for run, flags, fused in plan:  # noqa: B007 - ``fused`` names the rule of an error
+                signal = run(st, flags, writer)
+                if signal is None or signal is STOP:
+                    continue
+                status: Status = "ignored" if signal is IGNORE else "failed"
+                entry = partial(out, rec, record_type)
+                return Result(status, entry, st.fired, [], st.messages)
         except EvalError as exc:
+            rule = fused.running(exc) if fused is not None else None
             return evaluation_error(st, partial(out, rec, record_type), rule, exc)
         except Exception as exc:  # noqa: BLE001 - apply never raises for a record
+            rule = fused.running(exc) if fused is not None else None
             internal = EvalError(f"internal error: {exc!r}")
             return evaluation_error(st, partial(out, rec, record_type), rule, internal)
         final = partial(out, st.rec, record_type)

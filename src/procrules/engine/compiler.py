@@ -3,8 +3,9 @@
 Each rule is compiled once per record type in its scope, against that type's schema: a path is
 typed exactly (``rows`` is a list of rows for an Order) and a field the type lacks reads as null
 (LANGUAGE.md section 12, "Scope") -- so the generated code needs no run-time type dispatch. The
-rule's condition becomes one generated function, its actions closures
-(:mod:`procrules.engine.actions`). Disabled rules are not compiled: they never run.
+rule's condition becomes generated source, its actions closures (:mod:`procrules.engine.actions`);
+then each record type's rules become one generated function (:mod:`procrules.engine.fused`) with
+the conditions inline. Disabled rules are not compiled: they never run.
 
 Functions for ``explain`` (trace mode) are compiled separately, on first use, by
 :func:`compile_traced`.
@@ -16,15 +17,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from procrules.engine.actions import Action, compile_action
+from procrules.engine.actions import FAIL, IGNORE, STOP, Action, compile_action
 from procrules.engine.codegen import Emitter, Env
 from procrules.engine.conditions import condition
+from procrules.engine.fused import FusedRule, FusedRuleSet, fuse
 from procrules.engine.result import FiredRule
+from procrules.language import ast
 from procrules.language.checker import check
 from procrules.language.schema import record_types
 
 if TYPE_CHECKING:
-    from procrules.language import ast
     from procrules.language.checker.context import CheckContext
     from procrules.language.frontend import CheckedFile
 
@@ -46,7 +48,6 @@ class CompiledRule:
     connection: str | None
     fired: FiredRule
     node: ast.Rule
-    conditions: dict[str, Condition | None] = field(default_factory=dict)
     actions: dict[str, tuple[Action, ...]] = field(default_factory=dict)
 
     def in_scope(self, record_type: str, direction: str, connection: str | None) -> bool:
@@ -66,6 +67,8 @@ class CompiledRuleSet:
     checked: CheckedFile
     rules: tuple[CompiledRule, ...]
     consts: dict[str, ast.Const]
+    #: per record type, the function that runs the rules in scope for it (:mod:`fused`)
+    fused: dict[str, FusedRuleSet] = field(default_factory=dict)
 
 
 def _emitter(checked: CheckedFile, ctx: CheckContext, *, trace: bool) -> Emitter:
@@ -83,6 +86,7 @@ def compile_file(checked: CheckedFile) -> CompiledRuleSet:
     known = record_types()
     name = checked.name
     rules: list[CompiledRule] = []
+    by_type: dict[str, list[FusedRule]] = {}
     for rule in ruleset.rules:
         scope = ctx.scope_of(rule)
         compiled = CompiledRule(
@@ -99,16 +103,23 @@ def compile_file(checked: CheckedFile) -> CompiledRuleSet:
             node=rule,
         )
         if not rule.disabled:
+            signals = tuple(_SIGNALS.get(type(action)) for action in rule.actions)
             for record_type in scope.record_types:
                 env = Env(known[record_type], known[record_type])
-                compiled.conditions[record_type] = _condition(em, rule, env)
-                compiled.actions[record_type] = tuple(
-                    compile_action(em, action, env) for action in rule.actions
-                )
+                src = None if rule.condition is None else condition(em, rule.condition, env)
+                actions = tuple(compile_action(em, action, env) for action in rule.actions)
+                compiled.actions[record_type] = actions
+                fused = FusedRule(compiled, src, actions, signals)
+                by_type.setdefault(record_type, []).append(fused)
         rules.append(compiled)
+    runs = {record_type: fuse(em, fused) for record_type, fused in by_type.items()}
     em.flush()
     consts = {n: c for n, (c, _t) in ctx.consts.items()}
-    return CompiledRuleSet(name, checked.file.label, checked, tuple(rules), consts)
+    return CompiledRuleSet(name, checked.file.label, checked, tuple(rules), consts, runs)
+
+
+#: The actions that end a rule set's evaluation (``stop``) or the record's.
+_SIGNALS: dict[type, str] = {ast.Stop: STOP, ast.Ignore: IGNORE, ast.Fail: FAIL}
 
 
 def _condition(em: Emitter, rule: ast.Rule, env: Env) -> Condition | None:

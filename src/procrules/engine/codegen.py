@@ -56,7 +56,7 @@ HELPERS: dict[str, Any] = {
     "_str": str,
     "_index": p.index,
     "_cdv": p.cd_value,
-    "_cdvals": p.cd_values,
+    "_cdvals": p.cd_values_of,
     "_items": p.items,
     "_rdec": v.read_decimal,
     "_rint": v.read_integer,
@@ -416,7 +416,7 @@ class Emitter:
                 site = self.name(info.site)
                 if step.wild:
                     lines.append(
-                        f"{indent}for {n} in _cdvals({value}, {self.name(step.cd)}, {site}):"
+                        f"{indent}for {n} in _cdvals(st, {value}, {self.name(step.cd)}, {site}):"
                     )
                     indent += "    "
                 else:

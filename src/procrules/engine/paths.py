@@ -166,6 +166,28 @@ def cd_values(holder: Any, cd: CDKey, site: Site | None) -> list[Any]:
     return out
 
 
+def cd_values_of(st: State, holder: Any, cd: CDKey, site: Site | None) -> list[Any]:
+    """:func:`cd_values`, remembered for the rest of the evaluation: many rules read the same
+    wildcard (``customData[*|connector.woocommerce|…]``) of the same object. The state forgets
+    everything it remembered at each custom-data write (:meth:`State.cd_set`,
+    :meth:`State.cd_remove`), the only way a custom-data map changes in place; a map that is
+    replaced is another object (the memory holds a reference, so its id is not reused)."""
+    data = holder.get("customData") if holder.__class__ is dict else None
+    if data.__class__ is not dict or not data:
+        return []
+    memo = st.cd_memo
+    key = (id(data), cd.map_key)
+    if memo is None:
+        memo = st.cd_memo = {}
+    else:
+        found = memo.get(key)
+        if found is not None and found[0] is data:
+            return found[1]
+    values = cd_values(holder, cd, site)
+    memo[key] = (data, values)
+    return values
+
+
 def items(value: Any) -> Any:
     """What ``[*]`` ranges over: a list's elements, a map's values, else nothing."""
     if value.__class__ is list:

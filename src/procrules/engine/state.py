@@ -47,7 +47,17 @@ def same_json(a: Any, b: Any) -> bool:
 class State:
     """Per-record evaluation state. ``rule`` is the rule whose actions run now."""
 
-    __slots__ = ("changes", "fired", "messages", "owned", "rec", "rule", "trace", "writer")
+    __slots__ = (
+        "cd_memo",
+        "changes",
+        "fired",
+        "messages",
+        "owned",
+        "rec",
+        "rule",
+        "trace",
+        "writer",
+    )
 
     def __init__(self, record: dict[str, Any], trace: list[Any] | None = None) -> None:
         self.rec = record
@@ -58,6 +68,8 @@ class State:
         self.rule: CompiledRule | None = None
         self.writer: str | None = None
         self.trace = trace
+        #: wildcard custom-data reads, remembered until the next custom-data write
+        self.cd_memo: dict[tuple[int, str], tuple[Any, list[Any]]] | None = None
 
     # ---------------------------------------------------------------------- bookkeeping
 
@@ -171,6 +183,7 @@ class State:
             entry.update((k, v) for k, v in previous.items() if k not in entry)
             if not cd.connection:
                 entry.pop("connectionId", None)
+        self.cd_memo = None
         self.container((*holder, "customData"), site)[cd.map_key] = entry
         self.change((*holder, cd), before, entry["value"])
 
@@ -197,6 +210,7 @@ class State:
                 entry.update((k, v) for k, v in previous.items() if k not in entry)
                 if not cd.connection:
                     entry.pop("connectionId", None)
+        self.cd_memo = None
         self.container((*holder, "customData"), site)[cd.map_key] = entry
         self.change((*holder, cd), before, value)
 
@@ -206,6 +220,7 @@ class State:
         if data.__class__ is not dict or cd.map_key not in data:
             return
         before = entry_json_value(data[cd.map_key])
+        self.cd_memo = None
         del self.container((*holder, "customData"), site)[cd.map_key]
         self.change((*holder, cd), before, None)
 

@@ -113,7 +113,7 @@ def compile_file(checked: CheckedFile) -> CompiledRuleSet:
                 by_type.setdefault(record_type, []).append(fused)
         rules.append(compiled)
     runs = {record_type: fuse(em, fused) for record_type, fused in by_type.items()}
-    em.flush()
+    em.flush(final=True)
     consts = {n: c for n, (c, _t) in ctx.consts.items()}
     return CompiledRuleSet(name, checked.file.label, checked, tuple(rules), consts, runs)
 
@@ -142,5 +142,5 @@ def compile_traced(ruleset: CompiledRuleSet) -> dict[tuple[str, str], Condition 
         for record_type in rule.types:
             env = Env(known[record_type], known[record_type])
             out[(rule.name, record_type)] = _condition(em, rule.node, env)
-    em.flush()
+    em.flush(final=True)
     return out

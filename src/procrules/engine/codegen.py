@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import types
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from procrules.engine import functions as fn
@@ -59,6 +60,7 @@ HELPERS: dict[str, Any] = {
     "_dict": dict,
     "_list": list,
     "_str": str,
+    "_dec": Decimal,
     "_index": p.index,
     "_cdv": p.cd_value,
     "_cdvals": p.cd_values_of,
@@ -76,6 +78,9 @@ HELPERS: dict[str, Any] = {
     "_sub": _subscript,
     "__builtins__": {},
 }
+
+#: The class a field's value has when it needs no conversion, by the field's kind.
+_FAST_CLASS = {t.Kind.STRING: "_str", t.Kind.DECIMAL: "_dec"}
 
 _READERS: dict[t.Kind, Callable[[Any, v.Site | None], Any]] = {
     t.Kind.DECIMAL: v.read_decimal,
@@ -100,6 +105,10 @@ class Code:
     #: For a multi-valued path: its compiled form and the variable it starts from, so that a
     #: quantifier can loop over its values in place (:meth:`Emitter.loops`).
     loop: tuple[PathInfo, str] | None = None
+    #: For a single-valued read of a text or decimal field: the raw read, the class its value
+    #: usually has (needing no conversion), and the conversion of any other value ``{a}`` --
+    #: so that a comparison can test the usual case first (:func:`conditions._compare`).
+    read: tuple[str, str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,7 +431,12 @@ class Emitter:
                 assert step.cd is not None
                 src = f"_cdv({src}, {self.name(step.cd.map_key)}, {self.name(info.site)})"
             is_dict = False
-        return Code(self._coerce(src, typ, info.site), typ)
+        code = Code(self._coerce(src, typ, info.site), typ)
+        fast = _FAST_CLASS.get(typ.kind)
+        if fast is not None:
+            reader = self.name(_READERS[typ.kind])
+            code.read = (src, fast, f"{reader}({{a}}, {self.name(info.site)})")
+        return code
 
     def loops(self, code: Code, var: str) -> tuple[list[str], str]:
         """Nested loops over a multi-valued path that bind each of its values, in order, to

@@ -212,6 +212,14 @@ def _compare(em: Emitter, c: ast.Compare, env: Env) -> str:
         right_value = shown if right.const else f"(({b} := {rsrc}) if {a} is not None else _NE)"
         return f"_leaf(st, {node}, ({a} := {left.src}), {right_value}, ({guard} and {test}))"
     if right.const:
+        if left.read is not None:
+            # The usual case first: the field holds a str (a Decimal) and needs no conversion.
+            raw, usual, convert = left.read
+            converted = convert.format(a=a)
+            return (
+                f"({test} if ({a} := {raw}).__class__ is {usual} "
+                f"else (({a} := {converted}) is not None and {test}))"
+            )
         return f"(({a} := {left.src}) is not None and {test})"
     return f"(({a} := {left.src}) is not None and ({b} := {rsrc}) is not None and {test})"
 

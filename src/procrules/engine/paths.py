@@ -47,6 +47,14 @@ class CDKey:
         only_connection = connection == "*" and "*" not in (module, key)
         self.suffix = f"|{module}|{key}" if only_connection else None
 
+    def selects(self, map_key: str) -> bool:
+        """Whether this key (a pattern when it has a ``*``) takes the entry ``map_key``."""
+        if self.suffix is not None:
+            return map_key.endswith(self.suffix) and map_key.count("|") == 2
+        if self.matches is not None:
+            return self.matches(map_key)
+        return map_key == self.map_key
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, CDKey) and other.map_key == self.map_key
 
@@ -168,10 +176,10 @@ def cd_values(holder: Any, cd: CDKey, site: Site | None) -> list[Any]:
 
 def cd_values_of(st: State, holder: Any, cd: CDKey, site: Site | None) -> list[Any]:
     """:func:`cd_values`, remembered for the rest of the evaluation: many rules read the same
-    wildcard (``customData[*|connector.woocommerce|…]``) of the same object. The state forgets
-    everything it remembered at each custom-data write (:meth:`State.cd_set`,
-    :meth:`State.cd_remove`), the only way a custom-data map changes in place; a map that is
-    replaced is another object (the memory holds a reference, so its id is not reused)."""
+    wildcard (``customData[*|connector.woocommerce|…]``) of the same object. A custom-data write
+    (:meth:`State.cd_set`, :meth:`State.cd_remove`: the only way a map changes in place) makes
+    the state forget the reads of that map that the written key matches; a map that is replaced
+    is another object (the memory holds a reference, so its id is not reused)."""
     data = holder.get("customData") if holder.__class__ is dict else None
     if data.__class__ is not dict or not data:
         return []
@@ -184,7 +192,7 @@ def cd_values_of(st: State, holder: Any, cd: CDKey, site: Site | None) -> list[A
         if found is not None and found[0] is data:
             return found[1]
     values = cd_values(holder, cd, site)
-    memo[key] = (data, values)
+    memo[key] = (data, values, cd)
     return values
 
 

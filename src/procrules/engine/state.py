@@ -69,7 +69,7 @@ class State:
         self.writer: str | None = None
         self.trace = trace
         #: wildcard custom-data reads, remembered until the next custom-data write
-        self.cd_memo: dict[tuple[int, str], tuple[Any, list[Any]]] | None = None
+        self.cd_memo: dict[tuple[int, str], tuple[Any, list[Any], CDKey]] | None = None
 
     # ---------------------------------------------------------------------- bookkeeping
 
@@ -183,8 +183,7 @@ class State:
             entry.update((k, v) for k, v in previous.items() if k not in entry)
             if not cd.connection:
                 entry.pop("connectionId", None)
-        self.cd_memo = None
-        self.container((*holder, "customData"), site)[cd.map_key] = entry
+        self._cd_put(holder, cd, entry, site)
         self.change((*holder, cd), before, entry["value"])
 
     def _cd_set_string(self, holder: Location, cd: CDKey, value: str, site: Site | None) -> None:
@@ -210,8 +209,7 @@ class State:
                 entry.update((k, v) for k, v in previous.items() if k not in entry)
                 if not cd.connection:
                     entry.pop("connectionId", None)
-        self.cd_memo = None
-        self.container((*holder, "customData"), site)[cd.map_key] = entry
+        self._cd_put(holder, cd, entry, site)
         self.change((*holder, cd), before, value)
 
     def cd_remove(self, holder: Location, cd: CDKey, site: Site | None) -> None:
@@ -220,9 +218,22 @@ class State:
         if data.__class__ is not dict or cd.map_key not in data:
             return
         before = entry_json_value(data[cd.map_key])
-        self.cd_memo = None
-        del self.container((*holder, "customData"), site)[cd.map_key]
+        self._cd_put(holder, cd, None, site)
         self.change((*holder, cd), before, None)
+
+    def _cd_put(self, holder: Location, cd: CDKey, entry: Any, site: Site | None) -> None:
+        """Put (``None``: remove) one entry in the custom data of ``holder``, and forget the
+        remembered wildcard reads of that map that the entry's key matches."""
+        data = self.container((*holder, "customData"), site)
+        if entry is None:
+            del data[cd.map_key]
+        else:
+            data[cd.map_key] = entry
+        memo = self.cd_memo
+        if memo:
+            key = cd.map_key
+            for stale in [k for k, (d, _v, w) in memo.items() if d is data and w.selects(key)]:
+                del memo[stale]
 
     def _into_entry(self, keys: Location, value: Any, site: Site | None) -> bool:
         """A write (or, with :data:`_DELETE`, a removal) at a location inside a custom-data json

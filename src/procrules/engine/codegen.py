@@ -156,6 +156,9 @@ class Emitter:
         self._pending: list[tuple[str, Any, str, str | None]] = []
         self._n = 0
         self._interned: dict[tuple[type, Any], str] = {}
+        #: every read of the record's fields (fields-only paths, outside ``[where …]``) as
+        #: generated: its source, and the field names (see :mod:`procrules.engine.indexing`)
+        self.reads: list[tuple[str, tuple[str, ...]]] = []
 
     # ------------------------------------------------------------------ namespace
 
@@ -431,6 +434,8 @@ class Emitter:
                 assert step.cd is not None
                 src = f"_cdv({src}, {self.name(step.cd.map_key)}, {self.name(info.site)})"
             is_dict = False
+        if not env.in_where and all(step.kind == "field" for step in info.steps):
+            self.reads.append((src, tuple(step.name for step in info.steps)))
         code = Code(self._coerce(src, typ, info.site), typ)
         fast = _FAST_CLASS.get(typ.kind)
         if fast is not None:

@@ -21,6 +21,7 @@ from procrules.engine.actions import FAIL, IGNORE, STOP, Action, compile_action
 from procrules.engine.codegen import Emitter, Env
 from procrules.engine.conditions import condition
 from procrules.engine.fused import FusedRule, FusedRuleSet, fuse
+from procrules.engine.indexing import Names, hoistable, key_first, written_prefixes
 from procrules.engine.result import FiredRule
 from procrules.language import ast
 from procrules.language.checker import check
@@ -87,6 +88,11 @@ def compile_file(checked: CheckedFile) -> CompiledRuleSet:
     name = checked.name
     rules: list[CompiledRule] = []
     by_type: dict[str, list[FusedRule]] = {}
+    written: dict[str, set[Names]] = {}
+    for rule in ruleset.rules:
+        if not rule.disabled:
+            for record_type in ctx.scope_of(rule).record_types:
+                written.setdefault(record_type, set()).update(written_prefixes(rule.actions))
     for rule in ruleset.rules:
         scope = ctx.scope_of(rule)
         compiled = CompiledRule(
@@ -106,10 +112,10 @@ def compile_file(checked: CheckedFile) -> CompiledRuleSet:
             signals = tuple(_SIGNALS.get(type(action)) for action in rule.actions)
             for record_type in scope.record_types:
                 env = Env(known[record_type], known[record_type])
-                src = None if rule.condition is None else condition(em, rule.condition, env)
+                src, shared = _fused_condition(em, rule, env, written[record_type])
                 actions = tuple(compile_action(em, action, env) for action in rule.actions)
                 compiled.actions[record_type] = actions
-                fused = FusedRule(compiled, src, actions, signals)
+                fused = FusedRule(compiled, src, actions, signals, shared)
                 by_type.setdefault(record_type, []).append(fused)
         rules.append(compiled)
     runs = {record_type: fuse(em, fused) for record_type, fused in by_type.items()}
@@ -120,6 +126,19 @@ def compile_file(checked: CheckedFile) -> CompiledRuleSet:
 
 #: The actions that end a rule set's evaluation (``stop``) or the record's.
 _SIGNALS: dict[type, str] = {ast.Stop: STOP, ast.Ignore: IGNORE, ast.Fail: FAIL}
+
+
+def _fused_condition(
+    em: Emitter, rule: ast.Rule, env: Env, written: set[Names]
+) -> tuple[str | None, tuple[tuple[str, Names], ...]]:
+    """A rule's condition source for its fused function (its key test first), and the reads in
+    it that the function may share (:mod:`procrules.engine.indexing`)."""
+    if rule.condition is None:
+        return None, ()
+    start = len(em.reads)
+    src = condition(em, key_first(rule.condition, written), env)
+    shared = tuple((read, names) for read, names in em.reads[start:] if hoistable(names, written))
+    return src, shared
 
 
 def _condition(em: Emitter, rule: ast.Rule, env: Env) -> Condition | None:

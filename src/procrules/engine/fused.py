@@ -56,6 +56,8 @@ class FusedRule:
     condition: str | None
     actions: tuple[Action, ...]
     signals: tuple[str | None, ...]  #: per action: STOP, IGNORE, FAIL (always), "maybe", None
+    #: the reads in ``condition`` of fields the rule set never writes: (source, field names)
+    shared: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,22 +101,46 @@ def fuse(em: Emitter, rules: list[FusedRule]) -> FusedRuleSet:
     if flagged:
         body.append(f"{', '.join(f'_g{i}' for i in range(len(groups)))}, = _k")
     body += ["cur = st.rec", "_a = st.fired"]
+    conditions, preamble = _share_reads(em, rules)
+    body += preamble
     starts: list[int] = []
-    for fr in rules:
+    for fr, cond in zip(rules, conditions, strict=True):
         starts.append(len(body) + 1)
-        body += _rule_lines(em, fr, groups, flagged=flagged)
+        body += _rule_lines(em, fr, cond, groups, flagged=flagged)
     body.append("return None")
     run: Run = em.define("st, _k, _w", body)
     return FusedRuleSet(run, tuple(groups), tuple(fr.rule for fr in rules), tuple(starts))
 
 
-def _rule_lines(em: Emitter, fr: FusedRule, groups: list[Scope], *, flagged: bool) -> list[str]:
+def _share_reads(em: Emitter, rules: list[FusedRule]) -> tuple[list[str | None], list[str]]:
+    """The rules' conditions with each shared read replaced by a local, and the lines that set
+    the locals, once, at the start of the function (:mod:`procrules.engine.indexing`)."""
+    local: dict[tuple[str, ...], str] = {}
+    preamble: list[str] = []
+    conditions: list[str | None] = []
+    for fr in rules:
+        cond = fr.condition
+        for read, names in fr.shared:
+            if cond is None or read not in cond:
+                continue
+            name = local.get(names)
+            if name is None:
+                name = local[names] = f"_h{len(local)}"
+                preamble.append(f"{name} = {read}")
+            cond = cond.replace(read, name)
+        conditions.append(cond)
+    return conditions, preamble
+
+
+def _rule_lines(
+    em: Emitter, fr: FusedRule, cond: str | None, groups: list[Scope], *, flagged: bool
+) -> list[str]:
     rule = fr.rule
     tests = []
     if flagged:
         tests.append(f"_g{groups.index((rule.directions, rule.connection))}")
-    if fr.condition is not None:
-        tests.append(f"({fr.condition})")
+    if cond is not None:
+        tests.append(f"({cond})")
     lines: list[str] = []
     if tests:
         lines.append(f"if {' and '.join(tests)}:")

@@ -69,9 +69,23 @@ def _value(em: Emitter, expr: ast.Expr, env: Env) -> Callable[..., Any]:
     generated code to run)."""
     code = em.expr(expr, env)
     if code.const:
-        constant = code.value
-        return lambda st, cur: constant
+        return _Constant(code.value)
     return em.function(code.src)
+
+
+_NOT_CONSTANT: Any = object()
+
+
+class _Constant:
+    """The value function of a constant; ``constant`` lets an action use the value itself."""
+
+    __slots__ = ("constant",)
+
+    def __init__(self, constant: Any) -> None:
+        self.constant = constant
+
+    def __call__(self, st: State, cur: Any) -> Any:
+        return self.constant
 
 
 def _static_fields(info: PathInfo) -> tuple[str, ...] | None:
@@ -97,6 +111,16 @@ def _field_at(rec: Any, parent: tuple[str, ...], last: str) -> tuple[bool, Any]:
 
 
 def _message(text: Callable[..., Any], level: str, signal: str | None, site: Site) -> Action:
+    constant = getattr(text, "constant", _NOT_CONSTANT)
+    if constant is not _NOT_CONSTANT:
+        shown = "null" if constant is None else fn.f_string(site, constant)
+
+        def run_constant(st: State) -> str | None:
+            st.message(level, shown)
+            return signal
+
+        return run_constant
+
     def run(st: State) -> str | None:
         value = text(st, st.rec)
         st.message(level, "null" if value is None else fn.f_string(site, value))
@@ -223,12 +247,16 @@ def _set_field(
     parent, last = names[:-1], names[-1]
     text = location_text(names)
     text_field = typ.kind is t.Kind.STRING
+    constant = getattr(value, "constant", _NOT_CONSTANT)
 
     def run(st: State) -> None:
-        new = value(st, st.rec)
-        found, raw = _field_at(st.rec, parent, last)
-        if not found:
-            return
+        new = value(st, st.rec) if constant is _NOT_CONSTANT else constant
+        if parent:
+            found, raw = _field_at(st.rec, parent, last)
+            if not found:
+                return
+        else:
+            raw = st.rec.get(last)
         if text_field and new.__class__ is str and (raw is None or raw.__class__ is str):
             if raw == new:
                 return
@@ -364,12 +392,15 @@ def _add_to_field(
     return run
 
 
+_STR_ONLY = frozenset({str})
+
+
 def _already_in(item: Any, current: list[Any], element: t.Type) -> bool:
     """Whether ``add`` of ``item`` changes nothing: a string, number or bool already in the
     list (compared as JSON values in the list's normal form); a map or list is always added."""
     if isinstance(item, dict | list):
         return False
-    if item.__class__ is str and all(e.__class__ is str for e in current):
+    if item.__class__ is str and _STR_ONLY.issuperset(map(type, current)):
         return item in current  # the usual list of tags: no conversion needed
     return any(same_json(item, shown_json(e, element)) for e in current)
 

@@ -121,9 +121,18 @@ class State:
 
     def container(self, keys: Location, site: Site | None) -> Any:
         """The owned container at ``keys`` (created when missing), copying along the way."""
-        self.rec = cont = self._own(self.rec)
+        cont = self.rec
+        owned = self.owned
+        if owned is None or id(cont) not in owned:
+            self.rec = cont = self._own(cont)
+            owned = self.owned
+        assert owned is not None
         for n, key in enumerate(keys):
-            cont = self._child(cont, key, keys[: n + 1], site)
+            child = cont.get(key) if cont.__class__ is dict else None
+            if child is not None and id(child) in owned:
+                cont = child  # owned already: nothing to copy, nothing to put back
+            else:
+                cont = self._child(cont, key, keys[: n + 1], site)
         return cont
 
     def read(self, keys: Location) -> Any:
@@ -192,7 +201,7 @@ class State:
         problem = write_problem(cd.connection, cd.module, cd.key, self.writer)
         if problem is not None:
             raise EvalError(problem, site)
-        data = self.read((*holder, "customData"))
+        data = self.rec.get("customData") if not holder else self.read((*holder, "customData"))
         previous = data.get(cd.map_key) if data.__class__ is dict else None
         entry: dict[str, Any] = {"connectionId": cd.connection} if cd.connection else {}
         entry["moduleId"] = cd.module

@@ -372,6 +372,7 @@ def _add_to_field(
 ) -> Action:
     """``add`` to a fields-only path (``tags``): at its one location."""
     parent, last = names[:-1], names[-1]
+    text_items = element.kind is t.Kind.STRING
 
     def run(st: State) -> None:
         new = value(st, st.rec)
@@ -382,7 +383,7 @@ def _add_to_field(
             return
         if raw is not None and raw.__class__ is not list:
             fail(f"cannot add to {info.site.text}: it is {kind_of(raw)}, not a list", site)
-        item = written(new, element, site)
+        item = new if new.__class__ is str and text_items else written(new, element, site)
         current = raw or []
         if _already_in(item, current, element):
             return

@@ -34,13 +34,14 @@ Location = tuple[Any, ...]
 class CDKey:
     """A custom-data entry as a location key: ``holder["customData"][map_key]``."""
 
-    __slots__ = ("connection", "key", "map_key", "matches", "module", "suffix", "wild")
+    __slots__ = ("connection", "key", "map_key", "matches", "module", "suffix", "text", "wild")
 
     def __init__(self, connection: str, module: str, key: str) -> None:
         self.connection = connection
         self.module = module
         self.key = key
         self.map_key = f"{connection}|{module}|{key}"
+        self.text = f"customData[{self.map_key}]"  #: the change path of the record's own entry
         self.wild = "*" in (connection, module, key)
         self.matches = _key_matcher(connection, module, key) if self.wild else None
         # ``*|module|key``, the usual wildcard, is a suffix test on the map keys.

@@ -219,7 +219,10 @@ class State:
                 if not cd.connection:
                     entry.pop("connectionId", None)
         self._cd_put(holder, cd, entry, site)
-        self.change((*holder, cd), before, value)
+        if holder:
+            self.change((*holder, cd), before, value)
+        else:
+            self.change_at(cd.text, before, value)
 
     def cd_remove(self, holder: Location, cd: CDKey, site: Site | None) -> None:
         self._checked(cd, site)

@@ -472,7 +472,8 @@ class Emitter:
                         f"{indent}{n} = _cdv({value}, {self.name(step.cd.map_key)}, {site})"
                     )
             else:
-                lines.append(f"{indent}for {n} in _items({value}):")
+                each = f"({value} if {value}.__class__ is _list else _items({value}))"
+                lines.append(f"{indent}for {n} in {each}:")
                 indent += "    "
                 if step.pred is not None:
                     lines += [
@@ -494,6 +495,12 @@ class Emitter:
         if kind is t.Kind.LIST:
             n = self.tmp()
             return f"({n} if ({n} := {src}).__class__ is _list else _rlist({n}, {self.name(site)}))"
+        if kind is t.Kind.DECIMAL:  # as for text: the usual class first, no call
+            n = self.tmp()
+            return (
+                f"({n} if ({n} := {src}).__class__ is _dec or {n} is None "
+                f"else _rdec({n}, {self.name(site)}))"
+            )
         reader = _READERS.get(kind)
         if reader is None:
             return src

@@ -4,7 +4,8 @@ Owns where ``rules.lark`` is found (inside the installed package as ``procrules/
 ``<repo>/grammar/`` in a source checkout), the lark options every parser of the language uses, the
 lexer's always-accepted words (see the grammar's header comment), and the collection of ``#``
 comments during a parse. The parsers are LALR with lark's contextual lexer and build the AST as
-they reduce; they are cached on disk by lark (``cache=True``) and in memory by :func:`get_parser`.
+they reduce, with lark's lexer and parser loops written out for speed (:mod:`fast_lark`); they
+are cached on disk by lark (``cache=True``) and in memory by :func:`get_parser`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,13 @@ from typing import TYPE_CHECKING, Final
 from lark import Lark, Token
 
 from procrules.language.transform import AstBuilder
+
+try:
+    from procrules.language.fast_lark import FastContextualLexer, FastLALRParser
+except ImportError:  # pragma: no cover -- a lark without the internals they build on
+    _FAST_LOOPS: dict[str, type] = {}
+else:
+    _FAST_LOOPS = {"ContextualLexer": FastContextualLexer, "LALR_Parser": FastLALRParser}
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -134,10 +142,13 @@ def collecting_comments() -> Iterator[list[Token]]:
         _collected_comments.reset(reset)
 
 
-def build_parser(start: str = "start", *, strict: bool = False, cache: bool = True) -> Lark:
+def build_parser(
+    start: str = "start", *, strict: bool = False, cache: bool = True, fast: bool = True
+) -> Lark:
     """A new LALR parser of the language for ``start``, whose ``parse`` returns the top-level
     nodes (header lines, consts, rules) that :class:`AstBuilder` makes. ``strict=True`` makes lark
-    refuse any shift/reduce or reduce/reduce conflict and any collision of terminals."""
+    refuse any shift/reduce or reduce/reduce conflict and any collision of terminals;
+    ``fast=False`` keeps lark's own lexer and parser loops (the tests compare the two)."""
     if start not in START_SYMBOLS:
         msg = f"unknown start symbol {start!r}; expected one of {', '.join(START_SYMBOLS)}"
         raise ValueError(msg)
@@ -156,6 +167,8 @@ def build_parser(start: str = "start", *, strict: bool = False, cache: bool = Tr
         maybe_placeholders=False,
         postlex=AlwaysLexWords(),
         lexer_callbacks={"COMMENT": _collect_comment},
+        # lark's lexer and parser loops, written out for speed (fast_lark.py).
+        _plugins=_FAST_LOOPS if fast else {},
     )
 
 

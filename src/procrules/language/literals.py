@@ -24,6 +24,7 @@ _ESCAPE: Final = re.compile(
 )
 _SIMPLE_ESCAPES: Final = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
 _CUSTOM_DATA_PREFIX: Final = "customData["
+_SPACE: Final = re.compile(r"\s")  # what str.isspace() is true for
 
 
 def text_value(token: Token, offset: int = 1, closing: int = 1) -> str:
@@ -118,7 +119,7 @@ def custom_data_value(reference: Token) -> CustomDataRef:
         if len(parts) < 3:
             parts = [*([""] * (3 - len(parts))), *parts]
         parts = [parts[0], parts[1], "|".join(parts[2:])]
-    elif not quoted and any(ch.isspace() for ch in inside):
+    elif not quoted and _SPACE.search(inside):
         report(
             "E403",
             f"`{written}` contains a space",

@@ -187,9 +187,11 @@ def _salvage(error: UnexpectedInput) -> list[object]:
 
 
 def _top_level(value: object) -> list[object]:
-    """Header lines, consts and rules in ``value``, opening lark's helper trees (``__…_star``)."""
-    if isinstance(value, Tree):
-        return [node for child in value.children for node in _top_level(child)]
+    """Header lines, consts and rules in ``value``, opening lark's helper trees (``__…_star``)
+    and the builder's lists (``items``)."""
+    if isinstance(value, Tree | list):
+        children = value.children if isinstance(value, Tree) else value
+        return [node for child in children for node in _top_level(child)]
     if isinstance(value, HeaderLine | Const | Rule):
         return [value]
     return []

@@ -1,8 +1,11 @@
 """The AST builder: lark's reductions of a rule file turned into the nodes of :mod:`ast`.
 
-One method per grammar rule or alias (grammar/rules.lark). The builder runs inside the LALR parser
-(lark's ``transformer=`` option), so no parse tree is built; every token is kept, and each node's
-:class:`~procrules.language.ast.Span` runs from its first token (a keyword, a bracket) to its last.
+One callback per grammar rule or alias (grammar/rules.lark). The builder runs inside the LALR
+parser (lark's ``transformer=`` option), so no parse tree is built; every token is kept, and each
+node's :class:`~procrules.language.ast.Span` runs from its first token (a keyword, a bracket) to
+its last. A callback takes lark's list of the reduced children as it is (no ``v_args`` wrapper),
+and where the value is a child (a level of the precedence ladder) it is a C function, which the
+parser loop of :mod:`fast_lark` does not even call.
 It also owns the checks on structure that the grammar leaves to code: header lines given twice
 (E207), bare expressions used as conditions (wrapped in ``Truthy``) and conditions used as values
 (E100). Token values and their checks are in :mod:`literals`; the file name and the diagnostics of
@@ -13,9 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal, cast
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, Final, Literal, cast
 
-from lark import Token, Transformer, v_args
+from lark import Token, Transformer
 
 from procrules.language.ast import (
     Add,
@@ -26,7 +30,6 @@ from procrules.language.ast import (
     Const,
     ConstRef,
     Copy,
-    CustomDataRef,
     Exists,
     Fail,
     Field,
@@ -55,7 +58,7 @@ from procrules.language.ast import (
     Where,
     Wildcard,
 )
-from procrules.language.build_context import report, span_between, token_span
+from procrules.language.build_context import frozen_maker, report, span_between, token_span
 from procrules.language.literals import (
     custom_data_value,
     index_value,
@@ -65,7 +68,6 @@ from procrules.language.literals import (
 
 if TYPE_CHECKING:
     from procrules.language.ast import (
-        Action,
         ArithOp,
         CompareOp,
         Condition,
@@ -79,6 +81,16 @@ if TYPE_CHECKING:
 
 _CONDITION_TYPES = (Compare, IsCheck, Exists, And, Or, Not, Truthy)
 
+# The nodes made most often, made faster (all fields, positionally; see frozen_maker).
+_new_lit = frozen_maker(Lit)
+_new_field = frozen_maker(Field)
+_new_path = frozen_maker(Path)
+_new_compare = frozen_maker(Compare)
+_new_and = frozen_maker(And)
+_new_or = frozen_maker(Or)
+_new_binop = frozen_maker(BinOp)
+_new_set = frozen_maker(Set)
+
 
 @dataclass(frozen=True, slots=True)
 class HeaderLine:
@@ -88,23 +100,6 @@ class HeaderLine:
     keyword: str
     value: Name | tuple[Name, ...] | None
     span: Span
-
-
-@dataclass(frozen=True, slots=True)
-class _When:
-    condition: Condition
-
-
-@dataclass(frozen=True, slots=True)
-class _Then:
-    actions: tuple[Action, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class _IsOperator:
-    kind: Literal["null", "empty"]
-    negated: bool
-    last: Token
 
 
 # ---------------------------------------------------------------------- conditions and values
@@ -130,7 +125,7 @@ def _expr(node: Node) -> Expr:
     return node
 
 
-def _nodes(children: tuple[object, ...]) -> list[Node]:
+def _nodes(children: list[Any]) -> list[Node]:
     """The children that are nodes, without the punctuation tokens between them."""
     return [cast("Node", c) for c in children if not isinstance(c, Token)]
 
@@ -175,280 +170,296 @@ def scope(lines: dict[str, HeaderLine]) -> Scope:
 
 # ---------------------------------------------------------------------- the builder
 
+#: The callback of a one-operand alternative (a level of the precedence ladder, an atom that is a
+#: path): the operand itself. A C function, and the fast parser loop (fast_lark.py) knows it and
+#: then only changes the parser's state: the most common reductions cost next to nothing.
+PASS_CHILD: Final = itemgetter(0)
+_only = PASS_CHILD
 
-@v_args(inline=True)
+
 class AstBuilder(Transformer[Token, object]):
-    """The callbacks lark calls on each reduction; each returns an AST node (or a part of one)."""
+    """The callbacks lark calls on each reduction, with the list of the reduced children (tokens
+    and nodes); each returns an AST node (or a part of one). The methods take that list as it is,
+    without a ``v_args`` wrapper: one Python call per reduction, none for the unit ones."""
 
     def __init__(self) -> None:
         super().__init__(visit_tokens=False)
 
     # ------------------------------------------------------------------ start symbols
 
-    def start(self, *children: object) -> list[object]:
-        return list(children)
+    def start(self, c: list[Any]) -> list[object]:
+        # header-line* [items]
+        if c and type(c[-1]) is list:
+            return [*c[:-1], *c[-1]]
+        return c
 
-    def preamble(self, *children: object) -> list[object]:
-        return list(children)
+    # The top-level nodes, in a list of their own (lark passes each callback a new one).
+    preamble = rule_chunk = list
 
-    def rule_chunk(self, *children: object) -> list[object]:
-        return list(children)
+    # ------------------------------------------------------------------ lists
+
+    # `items` and `actions`: a list that grows by one node per reduction. The first is made from
+    # the one-child list that lark passes, by a C function.
+    first_item = list
+
+    def next_item(self, c: list[Any]) -> list[object]:
+        items: list[object] = c[0]
+        items.append(c[1])
+        return items
 
     # ------------------------------------------------------------------ header and structure
 
-    def ruleset_name(self, keyword: Token, name: Token) -> HeaderLine:
-        value = Name(text_value(name), span=token_span(name))
-        return HeaderLine("ruleset", value, span_between(keyword, name))
+    def ruleset_name(self, c: list[Token]) -> HeaderLine:
+        return HeaderLine("ruleset", _name(c[1]), span_between(c[0], c[1]))
 
-    def for_types(self, keyword: Token, *rest: Token) -> HeaderLine:
-        names = tuple(Name(t.value, span=token_span(t)) for t in rest if t.type == "NAME")
-        return HeaderLine("for", names, span_between(keyword, rest[-1]))
+    def for_types(self, c: list[Token]) -> HeaderLine:
+        names = tuple(Name(t.value, span=token_span(t)) for t in c[1:] if t.type == "NAME")
+        return HeaderLine("for", names, span_between(c[0], c[-1]))
 
-    def on_directions(self, keyword: Token, *rest: object) -> HeaderLine:
-        directions = tuple(d for d in rest if isinstance(d, Name))
-        return HeaderLine("on", directions, span_between(keyword, rest[-1]))
+    def on_directions(self, c: list[Any]) -> HeaderLine:
+        directions = tuple(d for d in c if isinstance(d, Name))
+        return HeaderLine("on", directions, span_between(c[0], c[-1]))
 
-    def direction(self, word: Token) -> Name:
-        return Name(word.value, span=token_span(word))
+    def direction(self, c: list[Token]) -> Name:
+        return Name(c[0].value, span=token_span(c[0]))
 
-    def connection(self, keyword: Token, text: Token) -> HeaderLine:
-        value = Name(text_value(text), span=token_span(text))
-        return HeaderLine("connection", value, span_between(keyword, text))
+    def connection(self, c: list[Token]) -> HeaderLine:
+        return HeaderLine("connection", _name(c[1]), span_between(c[0], c[1]))
 
-    def description(self, keyword: Token, text: Token) -> HeaderLine:
-        value = Name(text_value(text), span=token_span(text))
-        return HeaderLine("description", value, span_between(keyword, text))
+    def description(self, c: list[Token]) -> HeaderLine:
+        return HeaderLine("description", _name(c[1]), span_between(c[0], c[1]))
 
-    def tags(self, keyword: Token, *rest: Token) -> HeaderLine:
-        values = tuple(Name(text_value(t), span=token_span(t)) for t in rest if t.type == "STRING")
-        return HeaderLine("tags", values, span_between(keyword, rest[-1]))
+    def tags(self, c: list[Token]) -> HeaderLine:
+        values = tuple(_name(t) for t in c[1:] if t.type == "STRING")
+        return HeaderLine("tags", values, span_between(c[0], c[-1]))
 
-    def disabled(self, keyword: Token) -> HeaderLine:
-        return HeaderLine("disabled", None, token_span(keyword))
+    def disabled(self, c: list[Token]) -> HeaderLine:
+        return HeaderLine("disabled", None, token_span(c[0]))
 
-    def const(self, keyword: Token, name: Token, _equals: Token, value: Expr) -> Const:
-        return Const(
-            name.value, value, name_span=token_span(name), span=span_between(keyword, value)
-        )
+    def const(self, c: list[Any]) -> Const:
+        keyword, name, _equals, value = c
+        span = span_between(keyword, value)
+        return Const(name.value, value, name_span=token_span(name), span=span)
 
-    def rule(self, keyword: Token, name: Token, *parts: object) -> Rule:
+    def rule(self, c: list[Any]) -> Rule:
+        # RULE STRING header-line* [WHEN condition] THEN actions END
+        keyword, name = c[0], c[1]
+        clause = 2
+        while not isinstance(c[clause], Token):
+            clause += 1
+        condition = _condition(c[clause + 1]) if c[clause].type == "WHEN" else None
         rule_name = text_value(name)
-        lines = header([p for p in parts if isinstance(p, HeaderLine)], f'rule "{rule_name}"')
-        condition = next((p.condition for p in parts if isinstance(p, _When)), None)
-        actions = next((p.actions for p in parts if isinstance(p, _Then)), ())
+        lines = header(c[2:clause], f'rule "{rule_name}"')
         description = lines.get("description")
         tags = lines.get("tags")
         return Rule(
             rule_name,
             condition,
-            actions,
+            tuple(c[-2]),
             description=cast("Name", description.value).value if description else None,
             tags=tuple(t.value for t in cast("tuple[Name, ...]", tags.value)) if tags else (),
             disabled="disabled" in lines,
             scope=scope(lines),
             name_span=token_span(name),
             keyword_span=token_span(keyword),
-            span=span_between(keyword, parts[-1]),
+            span=span_between(keyword, c[-1]),
         )
-
-    def when_clause(self, _keyword: Token, condition: Node) -> _When:
-        return _When(_condition(condition))
-
-    def then_clause(self, _keyword: Token, *actions: Action) -> _Then:
-        return _Then(actions)
 
     # ------------------------------------------------------------------ actions
 
-    def set_action(
-        self, keyword: Token, target: Path, _equals: Token, value: Node, *as_type: Token
-    ) -> Set:
-        kind = cast("CustomDataType", str(as_type[-1].value)) if as_type else None
-        last = as_type[-1] if as_type else value
-        return Set(target, _expr(value), kind, span=span_between(keyword, last))
+    def set_action(self, c: list[Any]) -> Set:
+        # SET path EQUAL sum [AS type]
+        kind = cast("CustomDataType", c[5].value) if len(c) == 6 else None
+        return _new_set(c[1], _expr(c[3]), kind, span_between(c[0], c[-1]))
 
-    def custom_data_type(self, word: Token) -> Token:
-        return word
+    def remove_action(self, c: list[Any]) -> Remove:
+        return Remove(c[1], span=span_between(c[0], c[1]))
 
-    def remove_action(self, keyword: Token, target: Path) -> Remove:
-        return Remove(target, span=span_between(keyword, target))
+    def add_action(self, c: list[Any]) -> Add:
+        return Add(_expr(c[1]), c[3], span=span_between(c[0], c[3]))
 
-    def add_action(self, keyword: Token, value: Node, _to: Token, target: Path) -> Add:
-        return Add(_expr(value), target, span=span_between(keyword, target))
+    def replace_action(self, c: list[Any]) -> Replace:
+        return Replace(_expr(c[1]), _expr(c[3]), c[5], span=span_between(c[0], c[5]))
 
-    def replace_action(
-        self, keyword: Token, old: Node, _with: Token, new: Node, _in: Token, target: Path
-    ) -> Replace:
-        return Replace(_expr(old), _expr(new), target, span=span_between(keyword, target))
+    def copy_action(self, c: list[Any]) -> Copy:
+        return Copy(c[1], c[3], span=span_between(c[0], c[3]))
 
-    def copy_action(self, keyword: Token, source: Path, _to: Token, target: Path) -> Copy:
-        return Copy(source, target, span=span_between(keyword, target))
+    def swap_action(self, c: list[Any]) -> Swap:
+        return Swap(c[1], c[3], span=span_between(c[0], c[3]))
 
-    def swap_action(self, keyword: Token, left: Path, _and: Token, right: Path) -> Swap:
-        return Swap(left, right, span=span_between(keyword, right))
+    def log_action(self, c: list[Any]) -> Log:
+        return Log(_expr(c[1]), span=span_between(c[0], c[1]))
 
-    def log_action(self, keyword: Token, message: Node) -> Log:
-        return Log(_expr(message), span=span_between(keyword, message))
+    def stop_action(self, c: list[Token]) -> Stop:
+        return Stop(span=token_span(c[0]))
 
-    def stop_action(self, keyword: Token) -> Stop:
-        return Stop(span=token_span(keyword))
+    def ignore_action(self, c: list[Any]) -> Ignore:
+        if len(c) == 1:
+            return Ignore(None, span=token_span(c[0]))
+        return Ignore(_expr(c[1]), span=span_between(c[0], c[1]))
 
-    def ignore_action(self, keyword: Token, *reason: Node) -> Ignore:
-        if not reason:
-            return Ignore(None, span=token_span(keyword))
-        return Ignore(_expr(reason[0]), span=span_between(keyword, reason[0]))
-
-    def fail_action(self, keyword: Token, reason: Node) -> Fail:
-        return Fail(_expr(reason), span=span_between(keyword, reason))
+    def fail_action(self, c: list[Any]) -> Fail:
+        return Fail(_expr(c[1]), span=span_between(c[0], c[1]))
 
     # ------------------------------------------------------------------ conditions
 
-    def or_(self, left: Node, _or: Token, right: Node) -> Or:
-        return Or(_condition(left), _condition(right), span=span_between(left, right))
+    condition = or_test = and_test = not_test = _only
 
-    def and_(self, left: Node, _and: Token, right: Node) -> And:
-        return And(_condition(left), _condition(right), span=span_between(left, right))
+    def or_(self, c: list[Any]) -> Or:
+        left, right = c[0], c[2]
+        return _new_or(_condition(left), _condition(right), span_between(left, right))
 
-    def not_(self, keyword: Token, operand: Node) -> Not:
-        return Not(_condition(operand), span=span_between(keyword, operand))
+    def and_(self, c: list[Any]) -> And:
+        left, right = c[0], c[2]
+        return _new_and(_condition(left), _condition(right), span_between(left, right))
 
-    def compare(self, left: Node, op: str, right: Node) -> Compare:
-        operator = cast("CompareOp", op)
-        return Compare(operator, _expr(left), _expr(right), span=span_between(left, right))
+    def not_(self, c: list[Any]) -> Not:
+        return Not(_condition(c[1]), span=span_between(c[0], c[1]))
 
-    def quantified_compare(self, quantifier: Token, left: Node, op: str, right: Node) -> Compare:
-        return Compare(
-            cast("CompareOp", op),
-            _expr(left),
-            _expr(right),
-            cast("Quantifier", str(quantifier.value)),
-            span=span_between(quantifier, right),
-        )
+    def compare(self, c: list[Any]) -> Compare:
+        # [quantifier] sum comparison_operator sum
+        first, op, right = c[0], c[-2], c[-1]
+        quantifier: Quantifier | None = first.value if isinstance(first, Token) else None
+        operator: CompareOp = op.value if isinstance(op, Token) else op
+        left = _expr(c[-3])
+        return _new_compare(operator, left, _expr(right), quantifier, span_between(first, right))
 
-    def is_check(self, operand: Node, check: _IsOperator) -> IsCheck:
-        span = span_between(operand, check.last)
-        return IsCheck(check.kind, check.negated, _expr(operand), span=span)
+    # A comparison operator: its one token, or `not` and the word after it.
+    comparison_operator = _only
 
-    def quantified_is_check(self, quantifier: Token, operand: Node, check: _IsOperator) -> IsCheck:
-        return IsCheck(
-            check.kind,
-            check.negated,
-            _expr(operand),
-            cast("Quantifier", str(quantifier.value)),
-            span=span_between(quantifier, check.last),
-        )
+    def negated(self, c: list[Token]) -> str:
+        return f"not {c[1].value}"
 
-    def exists(self, keyword: Token, target: Path) -> Exists:
-        return Exists(target, span=span_between(keyword, target))
+    def is_check(self, c: list[Any]) -> IsCheck:
+        # [quantifier] sum IS [NOT] (NULL | EMPTY)
+        first, last = c[0], c[-1]
+        quantifier = None
+        operand = first
+        if isinstance(first, Token):
+            quantifier = cast("Quantifier", first.value)
+            operand = c[1]
+        kind = cast("Literal['null', 'empty']", last.value)
+        negated = c[-2].type == "NOT"
+        span = span_between(first, last)
+        return IsCheck(kind, negated, _expr(operand), quantifier, span=span)
 
-    def comparison_operator(self, *words: Token) -> str:
-        return " ".join(str(w.value) for w in words)
-
-    def is_operator(self, *words: Token) -> _IsOperator:
-        kind = cast("Literal['null', 'empty']", str(words[-1].value))
-        return _IsOperator(kind, len(words) == 3, words[-1])
-
-    def quantifier(self, word: Token) -> Token:
-        return word
+    def exists(self, c: list[Any]) -> Exists:
+        return Exists(c[1], span=span_between(c[0], c[1]))
 
     # ------------------------------------------------------------------ expressions
 
-    def add(self, left: Node, _op: Token, right: Node) -> BinOp:
-        return _binary("+", left, right)
+    sum = product = atom = _only
+    parenthesized = itemgetter(1)
 
-    def subtract(self, left: Node, _op: Token, right: Node) -> BinOp:
-        return _binary("-", left, right)
+    def add(self, c: list[Any]) -> BinOp:
+        return _binary("+", c)
 
-    def multiply(self, left: Node, _op: Token, right: Node) -> BinOp:
-        return _binary("*", left, right)
+    def subtract(self, c: list[Any]) -> BinOp:
+        return _binary("-", c)
 
-    def divide(self, left: Node, _op: Token, right: Node) -> BinOp:
-        return _binary("/", left, right)
+    def multiply(self, c: list[Any]) -> BinOp:
+        return _binary("*", c)
 
-    def negate(self, minus: Token, operand: Node) -> Expr:
-        value = _expr(operand)
+    def divide(self, c: list[Any]) -> BinOp:
+        return _binary("/", c)
+
+    def negate(self, c: list[Any]) -> Expr:
+        minus, value = c[0], _expr(c[1])
         if isinstance(value, Lit) and (type(value.value) is int or type(value.value) is Decimal):
             return Lit(-value.value, span=span_between(minus, value))
         return Neg(value, span=span_between(minus, value))
 
-    def parenthesized(self, _open: Token, inner: Node, _close: Token) -> Node:
-        return inner
+    def string(self, c: list[Token]) -> Lit:
+        return _new_lit(text_value(c[0]), token_span(c[0]))
 
-    def string(self, text: Token) -> Lit:
-        return Lit(text_value(text), span=token_span(text))
+    def number(self, c: list[Token]) -> Lit:
+        return _new_lit(number_value(c[0]), token_span(c[0]))
 
-    def number(self, number: Token) -> Lit:
-        return Lit(number_value(number), span=token_span(number))
+    def negative_number(self, c: list[Token]) -> Lit:
+        return Lit(-number_value(c[1]), span=span_between(c[0], c[1]))
 
-    def negative_number(self, minus: Token, number: Token) -> Lit:
-        return Lit(-number_value(number), span=span_between(minus, number))
+    def true(self, c: list[Token]) -> Lit:
+        return Lit(value=True, span=token_span(c[0]))
 
-    def true(self, word: Token) -> Lit:
-        return Lit(value=True, span=token_span(word))
+    def false(self, c: list[Token]) -> Lit:
+        return Lit(value=False, span=token_span(c[0]))
 
-    def false(self, word: Token) -> Lit:
-        return Lit(value=False, span=token_span(word))
+    def null(self, c: list[Token]) -> Lit:
+        return Lit(None, span=token_span(c[0]))
 
-    def null(self, word: Token) -> Lit:
-        return Lit(None, span=token_span(word))
+    def list_literal(self, c: list[Any]) -> ListLit:
+        items = tuple(_expr(item) for item in _nodes(c))
+        return ListLit(items, span=span_between(c[0], c[-1]))
 
-    def list_literal(self, *children: object) -> ListLit:
-        items = tuple(_expr(item) for item in _nodes(children))
-        return ListLit(items, span=span_between(children[0], children[-1]))
+    def map_literal(self, c: list[Any]) -> MapLit:
+        entries = tuple(cast("tuple[str, Expr]", e) for e in c if isinstance(e, tuple))
+        return MapLit(entries, span=span_between(c[0], c[-1]))
 
-    def map_literal(self, *children: object) -> MapLit:
-        entries = tuple(cast("tuple[str, Expr]", c) for c in children if isinstance(c, tuple))
-        return MapLit(entries, span=span_between(children[0], children[-1]))
+    def map_entry(self, c: list[Any]) -> tuple[str, Expr]:
+        return text_value(c[0]), _expr(c[2])
 
-    def map_entry(self, key: Token, _colon: Token, value: Node) -> tuple[str, Expr]:
-        return text_value(key), _expr(value)
+    def literal_entry(self, c: list[Any]) -> tuple[str, Expr]:
+        return text_value(c[0]), c[2]
 
-    def literal_entry(self, key: Token, _colon: Token, value: Expr) -> tuple[str, Expr]:
-        return text_value(key), value
+    def constant(self, c: list[Token]) -> ConstRef:
+        return ConstRef(c[0].value, span=token_span(c[0]))
 
-    def constant(self, name: Token) -> ConstRef:
-        return ConstRef(name.value, span=token_span(name))
+    def subscript(self, c: list[Any]) -> Subscript:
+        return Subscript(c[0], _expr(c[2]), span=span_between(c[0], c[3]))
 
-    def subscript(self, target: Expr, _open: Token, key: Node, close: Token) -> Subscript:
-        return Subscript(target, _expr(key), span=span_between(target, close))
-
-    def call(self, name: Token, *rest: object) -> Call:
-        args = tuple(_expr(a) for a in _nodes(rest))
-        return Call(
-            str(name.value), args, name_span=token_span(name), span=span_between(name, rest[-1])
-        )
+    def call(self, c: list[Any]) -> Call:
+        name = c[0]
+        args = tuple(_expr(a) for a in _nodes(c[1:]))
+        return Call(name.value, args, name_span=token_span(name), span=span_between(name, c[-1]))
 
     # ------------------------------------------------------------------ paths
 
-    def path(self, *segments: Segment) -> Path:
-        return Path(segments, "current", span=span_between(segments[0], segments[-1]))
+    field = custom_data = _only
 
-    def root_path(self, dollar: Token, *segments: Segment) -> Path:
-        return Path(segments, "root", span=span_between(dollar, segments[-1]))
+    def field_path(self, c: list[Token]) -> Path:
+        segment = _new_field(c[0].value, False, token_span(c[0]))
+        return _new_path((segment,), "current", segment.span)
 
-    def dotted(self, _dot: Token, segment: Segment) -> Segment:
-        return segment
+    def custom_data_path(self, c: list[Token]) -> Path:
+        segment = custom_data_value(c[0])
+        return _new_path((segment,), "current", segment.span)
 
-    def field(self, name: Token) -> Field:
-        return Field(name.value, span=token_span(name))
+    # Each step below is `(path | "$") step`: the builder extends the path, or starts a `$` one.
 
-    def quoted_field(self, _open: Token, name: Token, close: Token) -> Field:
-        return Field(text_value(name), quoted=True, span=span_between(_open, close))
+    def dotted_field(self, c: list[Any]) -> Path:
+        return _extend(c[0], _new_field(c[2].value, False, token_span(c[2])))
 
-    def index(self, _open: Token, number: Token, close: Token) -> Index:
-        return Index(index_value(number), span=span_between(_open, close))
+    def dotted_custom_data(self, c: list[Any]) -> Path:
+        return _extend(c[0], custom_data_value(c[2]))
 
-    def negative_index(self, _open: Token, _minus: Token, number: Token, close: Token) -> Index:
-        return Index(-index_value(number), span=span_between(_open, close))
+    def quoted_field(self, c: list[Any]) -> Path:
+        return _extend(c[0], Field(text_value(c[2]), quoted=True, span=span_between(c[1], c[3])))
 
-    def wildcard(self, _open: Token, _star: Token, close: Token) -> Wildcard:
-        return Wildcard(span=span_between(_open, close))
+    def index(self, c: list[Any]) -> Path:
+        return _extend(c[0], Index(index_value(c[2]), span=span_between(c[1], c[3])))
 
-    def where(self, _open: Token, _where: Token, condition: Node, close: Token) -> Where:
-        return Where(_condition(condition), span=span_between(_open, close))
+    def negative_index(self, c: list[Any]) -> Path:
+        return _extend(c[0], Index(-index_value(c[3]), span=span_between(c[1], c[4])))
 
-    def custom_data(self, reference: Token) -> CustomDataRef:
-        return custom_data_value(reference)
+    def wildcard(self, c: list[Any]) -> Path:
+        return _extend(c[0], Wildcard(span=span_between(c[1], c[3])))
+
+    def where(self, c: list[Any]) -> Path:
+        return _extend(c[0], Where(_condition(c[3]), span=span_between(c[1], c[4])))
 
 
-def _binary(op: ArithOp, left: Node, right: Node) -> BinOp:
-    return BinOp(op, _expr(left), _expr(right), span=span_between(left, right))
+def _name(token: Token) -> Name:
+    """The value of a header's text in double quotes."""
+    return Name(text_value(token), span=token_span(token))
+
+
+def _binary(op: ArithOp, c: list[Any]) -> BinOp:
+    left, right = c[0], c[2]
+    return _new_binop(op, _expr(left), _expr(right), span_between(left, right))
+
+
+def _extend(base: Path | Token, segment: Segment) -> Path:
+    """``base`` (a path, or the ``$`` that starts one) with one more segment."""
+    if isinstance(base, Token):
+        return _new_path((segment,), "root", span_between(base, segment))
+    return _new_path((*base.segments, segment), base.anchor, span_between(base, segment))

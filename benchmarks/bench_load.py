@@ -95,8 +95,10 @@ def main() -> None:
     print(f"{n} rules, {len(source.splitlines())} lines; median of 5 (cold: of 3)")
     for name, seconds in rows:
         print(f"  {name:32} {seconds * 1000:8.1f} ms")
-    verdict = "met" if rows[-1][1] < 1 and rows[-2][1] < 1 else "NOT met"
-    print(f"target load of {n} rules < 1 s: {verdict}")
+    # The target (issues 3 and 6) is the load with the parser built; a new process also pays
+    # for importing procrules and building (or reading) the parser, shown as the cold load.
+    verdict = "met" if rows[-2][1] < 1 else "NOT met"
+    print(f"target load of {n} rules < 1 s (parser built): {verdict}")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,9 @@ This module owns the input formats and the error results of input that is not a 
 * :func:`load_record` turns an item into a record in normal form (``--from woocommerce``
   converts a WooCommerce order first), or raises :class:`InputError`; :func:`error_result` is
   the result of such an item.
+* With ``blocks=True`` (``--workers N``) the JSONL part of a file is not split here: it comes as
+  :class:`Block` s of whole lines, raw bytes, and :func:`block_items` (run in a worker) gives
+  their items, exactly the items the line-by-line reading gives.
 """
 
 from __future__ import annotations
@@ -28,7 +31,13 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 import simplejson
 
 from procrules import jsonio
-from procrules.language.limits import MAX_INPUT_BYTES, MAX_RECORD_DEPTH, record_problem
+from procrules.language.limits import (
+    MAX_INPUT_BYTES,
+    MAX_LIST_ITEMS,
+    MAX_RECORD_DEPTH,
+    MAX_STRING_CHARS,
+    record_problem,
+)
 from procrules.records import RecordError, normalize_record
 
 if TYPE_CHECKING:
@@ -57,6 +66,19 @@ class Item(NamedTuple):
     problem: str | None = None
 
 
+class Block(NamedTuple):
+    """Consecutive whole lines of a JSONL file, as read: ``line`` is the number of the first."""
+
+    file: str
+    line: int
+    data: bytes
+
+
+#: The size of the reads that make :class:`Block` s (each block is whole lines, so a little less
+#: or, for a line longer than this, more).
+BLOCK_BYTES = 1 << 18
+
+
 class InputError(Exception):
     """An item that is not a record; the message says why."""
 
@@ -76,15 +98,16 @@ _DECODER = simplejson.JSONDecoder(parse_float=Decimal, parse_constant=_no_consta
 # ---------------------------------------------------------------------------------- reading
 
 
-def read_items(inputs: Iterable[str]) -> Iterator[Item]:
-    """Every item of every INPUT, in order; ``-`` (or no INPUT at all) reads stdin."""
+def read_items(inputs: Iterable[str], *, blocks: bool = False) -> Iterator[Item | Block]:
+    """Every item of every INPUT, in order; ``-`` (or no INPUT at all) reads stdin. With
+    ``blocks``, the lines of JSONL after the first come as :class:`Block` s."""
     given = list(inputs) or [STDIN]
     for name in given:
         if name == STDIN:
-            yield from read_stream(sys.stdin.buffer, STDIN_NAME)
+            yield from read_stream(sys.stdin.buffer, STDIN_NAME, blocks=blocks)
         else:
             with open(name, "rb") as stream:  # noqa: PTH123 - a plain binary stream
-                yield from read_stream(stream, name)
+                yield from read_stream(stream, name, blocks=blocks)
 
 
 def _lines(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
@@ -108,17 +131,22 @@ def _not_utf8(file: str, number: int, raw: bytes) -> Item:
     return Item(file, number, text, problem="not UTF-8 text")
 
 
-def read_stream(stream: BinaryIO, file: str) -> Iterator[Item]:
+def read_stream(stream: BinaryIO, file: str, *, blocks: bool = False) -> Iterator[Item | Block]:
     """The items of one binary stream (see the module docstring for how the format is chosen)."""
     lines = _lines(stream)
     first = next((pair for pair in lines if pair[1].strip()), None)
     if first is None:
         return  # empty, or only blank lines: no record
     number, raw = first
+
+    def rest(after: int) -> Iterator[Item | Block]:
+        """The JSONL lines after line ``after`` (the last one taken from ``lines``)."""
+        return _blocks(stream, file, after + 1) if blocks else _jsonl(lines, file)
+
     text = _decode(raw)
     if text is None:
         yield _not_utf8(file, number, raw)
-        yield from _jsonl(lines, file)
+        yield from rest(number)
         return
     stripped = text.strip()
     if stripped.startswith("["):
@@ -130,7 +158,7 @@ def read_stream(stream: BinaryIO, file: str) -> Iterator[Item]:
         unfinished = getattr(exc, "pos", -1) >= len(stripped)
     else:
         yield Item(file, number, text)
-        yield from _jsonl(lines, file)
+        yield from rest(number)
         return
     # The first line is not a value by itself: look at the next non-blank line.
     held: list[tuple[int, bytes]] = []
@@ -145,10 +173,10 @@ def read_stream(stream: BinaryIO, file: str) -> Iterator[Item]:
         return
     yield Item(file, number, text)
     yield from _jsonl(iter(held), file)
-    yield from _jsonl(lines, file)
+    yield from rest(held[-1][0] if held else number)
 
 
-def _jsonl(lines: Iterator[tuple[int, bytes]], file: str) -> Iterator[Item]:
+def _jsonl(lines: Iterable[tuple[int, bytes]], file: str) -> Iterator[Item]:
     for number, raw in lines:
         if not raw.strip():
             continue
@@ -158,6 +186,30 @@ def _jsonl(lines: Iterator[tuple[int, bytes]], file: str) -> Iterator[Item]:
             yield _not_utf8(file, number, raw)
             continue
         yield Item(file, number, text)
+
+
+def _blocks(stream: BinaryIO, file: str, number: int) -> Iterator[Block]:
+    """The rest of ``stream`` as blocks of whole lines, the first being line ``number``."""
+    pending: list[bytes] = []  # the start of a line that is not complete yet
+    while chunk := stream.read(BLOCK_BYTES):
+        cut = chunk.rfind(b"\n") + 1
+        if not cut:
+            pending.append(chunk)
+            continue
+        data = b"".join([*pending, chunk[:cut]]) if pending else chunk[:cut]
+        pending = [chunk[cut:]] if cut < len(chunk) else []
+        yield Block(file, number, data)
+        number += data.count(b"\n")
+    if pending:
+        yield Block(file, number, b"".join(pending))
+
+
+def block_items(block: Block) -> Iterator[Item]:
+    """The items of a block: what reading its lines one by one gives (blank lines skipped)."""
+    lines = block.data.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()  # the block ends with its last line's end
+    return _jsonl(enumerate((line.rstrip(b"\r") for line in lines), block.line), block.file)
 
 
 def _skip(text: str, pos: int) -> int:
@@ -258,10 +310,11 @@ def load_record(
             raise InputError(_TOO_DEEP) from None
         except ValueError as exc:
             raise InputError(f"not valid JSON: {exc}") from None
-    problem = record_problem(value)
-    if problem is not None:
-        raise InputError(problem)
-    if _SURROGATE_ESCAPE.search(text):
+    if not _within_limits(text):
+        problem = record_problem(value)
+        if problem is not None:
+            raise InputError(problem)
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text):
         _refuse_surrogates(value)
     if source == "woocommerce":
         return _from_woocommerce(value, record_type, connection)
@@ -269,6 +322,18 @@ def load_record(
         return normalize_record(value, record_type)
     except RecordError as exc:
         raise InputError(f"not a valid record: {exc}") from None
+
+
+#: Text shorter than this cannot hold a string over ``MAX_STRING_CHARS`` characters, nor a list or
+#: object of over ``MAX_LIST_ITEMS`` elements (each element takes two characters at least).
+_SHORT_TEXT = min(MAX_STRING_CHARS, 2 * MAX_LIST_ITEMS)
+
+
+def _within_limits(text: str) -> bool:
+    """The value parsed from ``text`` is surely within the record limits (``record_problem`` is
+    ``None``) -- short, with no more brackets than the nesting limit -- so the walk over it can
+    be skipped. (A nesting level needs an opening bracket in the text; escapes only shorten.)"""
+    return len(text) < _SHORT_TEXT and text.count("{") + text.count("[") <= MAX_RECORD_DEPTH
 
 
 def _refuse_surrogates(value: Any) -> None:

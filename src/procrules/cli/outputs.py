@@ -4,7 +4,9 @@ This module owns where results go and how they look:
 
 * ``--format jsonl`` (one result a line), ``json`` (one array, one result a line inside it) and
   ``human`` (a readable block per record, with rich; coloured only on a terminal).
-  JSON text is made by the caller (in the worker); writing costs one ``write`` per result.
+  JSON text is made by the caller (in the worker); writing costs one ``write`` per batch. A
+  worker sends its text as UTF-8 bytes, which go straight to the binary stream under a UTF-8
+  text stream (:func:`binary_of`): this process neither decodes nor encodes them.
 * Files (``--output``, ``--rejected``) are written atomically: to a temporary file in the same
   directory, renamed over the target (``os.replace``) only when the run completes. A run that is
   interrupted or fails leaves the target as it was and no temporary file behind.
@@ -15,14 +17,16 @@ This module owns where results go and how they look:
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import io
 import os
 import signal
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from rich.console import Console
 from rich.text import Text
@@ -40,8 +44,11 @@ STATUSES = ("ok", "ignored", "failed", "error")
 #: The results of consecutive records, ready to write: the count of each of ``STATUSES``; the
 #: output text (jsonl: lines each ending in a newline; json: the array elements joined by
 #: ``",\n"``; ``None`` for human); the ``--rejected`` text (JSONL); and for ``human`` each
-#: record's data for the renderer (``{"file", "line", "result", "before"}``).
-Batch = tuple[tuple[int, int, int, int], str | None, str | None, list[dict[str, Any]] | None]
+#: record's data for the renderer (``{"file", "line", "result", "before"}``). Texts are ``str``,
+#: or their UTF-8 encoding (from a worker).
+Batch = tuple[
+    tuple[int, int, int, int], str | bytes | None, str | bytes | None, list[dict[str, Any]] | None
+]
 STATUS_STYLE = {"ok": "green", "ignored": "yellow", "failed": "red", "error": "bold red"}
 
 
@@ -166,6 +173,32 @@ class Destinations:
 # ---------------------------------------------------------------------------------- formats
 
 
+def binary_of(stream: TextIO) -> BinaryIO | None:
+    """The binary stream under ``stream`` when writing UTF-8 bytes there is the same as writing
+    their text to ``stream`` (a UTF-8 ``TextIOWrapper`` that writes newlines as they are); else
+    ``None``. (Its error handler does not matter: the bytes come from a strict encoding, so
+    there was no error to handle.)"""
+    if os.linesep != "\n" or not isinstance(stream, io.TextIOWrapper):
+        return None
+    try:
+        utf8 = codecs.lookup(stream.encoding).name == "utf-8"
+    except LookupError:
+        return None
+    buffer = getattr(stream, "buffer", None)
+    return buffer if utf8 and buffer is not None else None
+
+
+def _write(stream: TextIO, binary: BinaryIO | None, text: str | bytes) -> None:
+    """Write ``text`` (or its UTF-8 bytes) to ``stream``, after everything written before."""
+    if isinstance(text, str):
+        stream.write(text)
+    elif binary is None:
+        stream.write(text.decode("utf-8"))
+    else:
+        stream.flush()  # the text written so far goes first
+        binary.write(text)
+
+
 class ResultWriter:
     """Writes each record's outcome in the chosen format, and non-ok results to ``--rejected``."""
 
@@ -177,6 +210,8 @@ class ResultWriter:
     ) -> None:
         self.stream = destinations.output
         self.rejected = destinations.rejected
+        self.binary = binary_of(self.stream)
+        self.rejected_binary = None if self.rejected is None else binary_of(self.rejected)
         self.fmt = fmt
         self.render = render
         self.count = 0
@@ -197,12 +232,11 @@ class ResultWriter:
                 self.render(self.console, self.count, record)
         elif text:
             if self.fmt == "json":
-                self.stream.write(("[\n" if self.count == 0 else ",\n") + text)
-            else:
-                self.stream.write(text)
+                self.stream.write("[\n" if self.count == 0 else ",\n")
+            _write(self.stream, self.binary, text)
             self.count += sum(counts)
         if rejected and self.rejected is not None:
-            self.rejected.write(rejected)
+            _write(self.rejected, self.rejected_binary, rejected)
 
     def finish(self) -> None:
         if self.fmt == "json":

@@ -14,19 +14,24 @@ processed), 2 usage errors; 130 / 143 when interrupted by SIGINT / SIGTERM.
 
 from __future__ import annotations
 
-import multiprocessing
 import signal
 import sys
-from collections import deque
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from procrules import jsonio
-from procrules.cli.inputs import InputError, Item, error_result, load_record, read_items
+from procrules.cli.inputs import (
+    Block,
+    InputError,
+    Item,
+    block_items,
+    error_result,
+    load_record,
+    read_items,
+)
 from procrules.cli.outputs import (
     STATUSES,
     Batch,
@@ -38,6 +43,7 @@ from procrules.cli.outputs import (
     render_result,
     sigterm_raises,
 )
+from procrules.cli.pool import ordered
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterable, Iterator
@@ -49,9 +55,12 @@ if TYPE_CHECKING:
 Outcome = tuple[str, str | None, dict[str, Any] | None]
 #: An item as sent to a worker: file, line, raw text, problem (parsed values are not sent).
 Row = tuple[str, int, str, str | None]
+#: A worker's task: items (of JSON arrays and documents, and the first lines of a file), or a
+#: block of raw JSONL lines that the worker splits itself.
+Task = list[Row] | Block
 
 CHUNK = 256  # items sent to a worker at a time
-IN_FLIGHT = 4  # chunks queued per worker: enough to keep workers busy, memory flat
+IN_FLIGHT = 4  # tasks queued per worker: enough to keep workers busy, memory flat
 
 RECORD_TYPES = ["Order", "Invoice", "Product"]
 RULES_HELP = (
@@ -217,46 +226,75 @@ def process_batch(book: Book, context: Context, settings: Settings, items: Itera
     return (ok, ignored, failed, error), text, "".join(rejected), data
 
 
-def _process_rows(rows: list[Row]) -> Batch:
-    """A worker's task: a chunk of raw items."""
+def _process_task(task: Task) -> Batch:
+    """A worker's task: a chunk of raw items, or a block of raw JSONL lines. The texts go back
+    as UTF-8, which the main process writes as it is."""
     assert _WORKER is not None
     book, context, settings = _WORKER
-    items = [Item(file, line, text, ..., problem) for file, line, text, problem in rows]
-    return process_batch(book, context, settings, items)
+    if isinstance(task, Block):
+        counts, text, rejected, data = process_batch(book, context, settings, block_items(task))
+    else:
+        items = [Item(file, line, text, ..., problem) for file, line, text, problem in task]
+        counts, text, rejected, data = process_batch(book, context, settings, items)
+    return counts, _utf8(text), _utf8(rejected), data
 
 
-def _chunks(items: Iterable[Item]) -> Iterator[list[Row]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, CHUNK)):
-        yield [(i.file, i.line, i.text, i.problem) for i in chunk]
+def _utf8(text: str | bytes | None) -> str | bytes | None:
+    """``text`` encoded, unless it cannot be (half a surrogate pair): then the writer's stream
+    decides, as for one worker."""
+    if not isinstance(text, str):
+        return text
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text
+
+
+def _tasks(items: Iterable[Item | Block]) -> Iterator[Task]:
+    """Blocks as they are; items in chunks of up to ``CHUNK``."""
+    chunk: list[Row] = []
+    for item in items:
+        if isinstance(item, Block):
+            if chunk:
+                yield chunk
+                chunk = []
+            yield item
+            continue
+        chunk.append((item.file, item.line, item.text, item.problem))
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def batches(
-    items: Iterable[Item], book: Book, settings: Settings, workers: int
+    items: Iterable[Item | Block], book: Book, settings: Settings, workers: int
 ) -> Generator[Batch, None, None]:
     """The results of every item, in input order: one batch per record when evaluating here
-    (results appear as soon as each record is read), one per chunk from a process pool with
-    ``workers > 1``, with at most ``IN_FLIGHT`` chunks per worker queued (memory stays flat)."""
+    (results appear as soon as each record is read), one per task from a process pool with
+    ``workers > 1``, with at most ``IN_FLIGHT`` tasks per worker queued (memory stays flat).
+
+    With a pool, this process only reads and writes: JSONL comes as blocks of raw lines (see
+    ``read_items(…, blocks=True)``), which the workers split, parse, evaluate and write as JSON
+    text themselves."""
     if workers <= 1:
         context = settings.context()
         for item in items:
-            yield process_batch(book, context, settings, (item,))
+            if isinstance(item, Block):
+                for one in block_items(item):
+                    yield process_batch(book, context, settings, (one,))
+            else:
+                yield process_batch(book, context, settings, (item,))
         return
-    pool = multiprocessing.get_context().Pool(
-        workers, initializer=_init_worker, initargs=(book, settings)
+    yield from ordered(
+        _tasks(items),
+        _process_task,
+        workers=workers,
+        in_flight=IN_FLIGHT,
+        initializer=_init_worker,
+        initargs=(book, settings),
     )
-    try:
-        pending: deque[Any] = deque()
-        for chunk in _chunks(items):
-            pending.append(pool.apply_async(_process_rows, (chunk,)))
-            if len(pending) >= workers * IN_FLIGHT:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
-        pool.close()
-        pool.join()
-    finally:
-        pool.terminate()
 
 
 # ---------------------------------------------------------------------------------- commands
@@ -317,7 +355,8 @@ def execute(
     progress = ProgressBar(enabled=sys.stderr.isatty() and to_file)
     try:
         with sigterm_raises():
-            results = batches(read_items(inputs), book, settings, workers)
+            items = read_items(inputs, blocks=workers > 1)
+            results = batches(items, book, settings, workers)
             try:
                 for batch in results:
                     writer.write(batch)

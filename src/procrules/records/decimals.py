@@ -33,6 +33,8 @@ MAX_EXPONENT = 1000
 """Largest power of ten a decimal may reach either side of the point (guards ``1e999999999``)."""
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+#: The usual decimal text, a subset of ``_NUMBER``: short, so always in range.
+_PLAIN = re.compile(r"-?[0-9]{1,40}(?:\.[0-9]{1,40})?").fullmatch
 _SHOWN_MAX = 80
 
 
@@ -67,6 +69,8 @@ def to_decimal(value: object) -> Decimal:
     number; NaN, infinities, strings with spaces, underscores or words are refused with
     ``ValueError("not a decimal number: …")``.
     """
+    if value.__class__ is str and _PLAIN(value):  # the usual case, first
+        return Decimal(value)
     if isinstance(value, Decimal):
         return _checked(value, value)
     if isinstance(value, bool):

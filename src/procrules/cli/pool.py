@@ -15,6 +15,9 @@ worker that finished a task waits while the next one is handed over. Here:
 * a worker that dies is an error (:class:`WorkerError`), not a hang; an exception in the
   function is raised again in the main process. :meth:`Workers.close` stops the workers: at the
   end by closing their task pipes, on an error or a signal by terminating them.
+
+POSIX only (non-blocking pipes and ``selectors``), like the atomic files of
+:mod:`procrules.cli.outputs`.
 """
 
 from __future__ import annotations
@@ -100,7 +103,7 @@ def _serve(
         try:
             data = _frame(answer)
         except Exception as exc:  # noqa: BLE001 - an exception that cannot be pickled
-            data = _frame((False, WorkerError(f"{exc!r} in a worker, for {answer[1]!r}")))
+            data = _frame((False, WorkerError(f"cannot send back {answer[1]!r}: {exc!r}")))
         view = memoryview(data)
         while view:
             view = view[os.write(result_fd, view) :]

@@ -3,9 +3,10 @@
 This module owns the two commands, their shared options, and the processing of items: each item
 is parsed, made a record (:mod:`procrules.cli.inputs`), evaluated (``Book.apply``, or
 ``Book.explain`` for a dry-run) and turned into ready output, either here or -- with
-``--workers N`` -- in a pool of processes that receive the rule book once (pool initializer) and
-raw text in chunks, and send back ready output text, in input order. Writing, the summary and the
-signals are :mod:`procrules.cli.outputs`; the human form of a dry-run is
+``--workers N`` -- in worker processes (:mod:`procrules.cli.pool`) that receive the rule book once
+and raw input in tasks (blocks of raw JSONL lines, or chunks of items), and send back ready
+output as UTF-8, in input order; this process then only reads, writes and counts. Writing, the
+summary and the signals are :mod:`procrules.cli.outputs`; the human form of a dry-run is
 :mod:`procrules.cli.dryrun`.
 
 Exit codes (CLI.md): 0 every record ok, 3 some record not ok, 1 rule files with errors (nothing
@@ -197,7 +198,7 @@ _WORKER: tuple[Book, Context, Settings] | None = None
 
 
 def _init_worker(book: Book, settings: Settings) -> None:
-    """Pool initializer: the book and settings, once per worker. Ctrl-C is the parent's."""
+    """Worker initializer: the book and settings, once per worker. Ctrl-C is the parent's."""
     global _WORKER  # noqa: PLW0603 - per-process state of a pool worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -272,10 +273,10 @@ def batches(
     items: Iterable[Item | Block], book: Book, settings: Settings, workers: int
 ) -> Generator[Batch, None, None]:
     """The results of every item, in input order: one batch per record when evaluating here
-    (results appear as soon as each record is read), one per task from a process pool with
-    ``workers > 1``, with at most ``IN_FLIGHT`` tasks per worker queued (memory stays flat).
+    (results appear as soon as each record is read), one per task from worker processes with
+    ``workers > 1``, with at most ``IN_FLIGHT`` tasks per worker in flight (memory stays flat).
 
-    With a pool, this process only reads and writes: JSONL comes as blocks of raw lines (see
+    With workers, this process only reads and writes: JSONL comes as blocks of raw lines (see
     ``read_items(…, blocks=True)``), which the workers split, parse, evaluate and write as JSON
     text themselves."""
     if workers <= 1:

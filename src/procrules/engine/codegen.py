@@ -159,6 +159,9 @@ class Emitter:
         #: every read of the record's fields (fields-only paths, outside ``[where …]``) as
         #: generated: its source, and the field names (see :mod:`procrules.engine.indexing`)
         self.reads: list[tuple[str, tuple[str, ...]]] = []
+        #: while generating a fused function's conditions: the tests it shares, by ``id`` of
+        #: the node, with their locals (see :mod:`procrules.engine.sharing`)
+        self.shared: dict[int, str] | None = None
 
     # ------------------------------------------------------------------ namespace
 

@@ -23,6 +23,7 @@ from procrules.engine.conditions import condition
 from procrules.engine.fused import FusedRule, FusedRuleSet, fuse
 from procrules.engine.indexing import Names, hoistable, key_first, written_prefixes
 from procrules.engine.result import FiredRule
+from procrules.engine.sharing import Trail, shared_tests, written_trails
 from procrules.language import ast
 from procrules.language.checker import check
 from procrules.language.schema import record_types
@@ -89,10 +90,16 @@ def compile_file(checked: CheckedFile) -> CompiledRuleSet:
     rules: list[CompiledRule] = []
     by_type: dict[str, list[FusedRule]] = {}
     written: dict[str, set[Names]] = {}
+    trails: dict[str, set[Trail]] = {}
+    conditions: dict[str, list[ast.Condition]] = {}
     for rule in ruleset.rules:
         if not rule.disabled:
             for record_type in ctx.scope_of(rule).record_types:
                 written.setdefault(record_type, set()).update(written_prefixes(rule.actions))
+                trails.setdefault(record_type, set()).update(written_trails(rule.actions))
+                if rule.condition is not None:
+                    conditions.setdefault(record_type, []).append(rule.condition)
+    shared = {rt: shared_tests(conds, trails[rt]) for rt, conds in conditions.items()}
     for rule in ruleset.rules:
         scope = ctx.scope_of(rule)
         compiled = CompiledRule(
@@ -112,13 +119,18 @@ def compile_file(checked: CheckedFile) -> CompiledRuleSet:
             signals = tuple(_SIGNALS.get(type(action)) for action in rule.actions)
             for record_type in scope.record_types:
                 env = Env(known[record_type], known[record_type])
-                src, shared = _fused_condition(em, rule, env, written[record_type])
+                em.shared = shared.get(record_type)
+                src, reads = _fused_condition(em, rule, env, written[record_type])
+                em.shared = None
                 actions = tuple(compile_action(em, action, env) for action in rule.actions)
                 compiled.actions[record_type] = actions
-                fused = FusedRule(compiled, src, actions, signals, shared)
+                fused = FusedRule(compiled, src, actions, signals, reads)
                 by_type.setdefault(record_type, []).append(fused)
         rules.append(compiled)
-    runs = {record_type: fuse(em, fused) for record_type, fused in by_type.items()}
+    runs = {
+        record_type: fuse(em, fused, sorted({*shared.get(record_type, {}).values()}))
+        for record_type, fused in by_type.items()
+    }
     em.flush(final=True)
     consts = {n: c for n, (c, _t) in ctx.consts.items()}
     return CompiledRuleSet(name, checked.file.label, checked, tuple(rules), consts, runs)

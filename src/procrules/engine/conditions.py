@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from procrules.engine import values as v
 from procrules.engine.paths import exists_test
+from procrules.engine.sharing import UNSET
 from procrules.engine.trace import NOT_EVALUATED, TraceNode, leaf
 from procrules.language import ast
 from procrules.language import types as t
@@ -43,6 +44,7 @@ HELPERS: dict[str, Any] = {
     "_inst": v.as_instant,
     "_leaf": leaf,
     "_NE": NOT_EVALUATED,
+    "_U": UNSET,
 }
 
 _ORDER = {"<", "<=", ">", ">="}
@@ -58,6 +60,15 @@ def condition(em: Emitter, c: ast.Condition, env: Env) -> str:
         return f"({condition(em, c.left, env)} or {condition(em, c.right, env)})"
     if isinstance(c, ast.Not):
         return f"(not {condition(em, c.operand, env)})"
+    local = em.shared.get(id(c)) if em.shared else None
+    if local is not None:  # a test several rules make (:mod:`procrules.engine.sharing`)
+        return f"({local} if {local} is not _U else ({local} := {_leaf_test(em, c, env)}))"
+    return _leaf_test(em, c, env)
+
+
+def _leaf_test(
+    em: Emitter, c: ast.Compare | ast.IsCheck | ast.Exists | ast.Truthy, env: Env
+) -> str:
     if isinstance(c, ast.Compare):
         return _compare(em, c, env)
     if isinstance(c, ast.IsCheck):

@@ -89,8 +89,9 @@ class FusedRuleSet:
         )
 
 
-def fuse(em: Emitter, rules: list[FusedRule]) -> FusedRuleSet:
-    """Generate (on ``em``, compiled at its next flush) the function that runs ``rules``."""
+def fuse(em: Emitter, rules: list[FusedRule], locals_: list[str]) -> FusedRuleSet:
+    """Generate (on ``em``, compiled at its next flush) the function that runs ``rules``;
+    ``locals_`` are the locals of its shared tests (:mod:`procrules.engine.sharing`)."""
     groups: list[Scope] = []
     for fr in rules:
         scope = (fr.rule.directions, fr.rule.connection)
@@ -101,6 +102,8 @@ def fuse(em: Emitter, rules: list[FusedRule]) -> FusedRuleSet:
     if flagged:
         body.append(f"{', '.join(f'_g{i}' for i in range(len(groups)))}, = _k")
     body += ["cur = st.rec", "_a = st.fired"]
+    if locals_:
+        body.append(f"{' = '.join(locals_)} = _U")
     conditions, preamble = _share_reads(em, rules)
     body += preamble
     starts: list[int] = []

@@ -1,0 +1,159 @@
+"""Shared tests: a costly test that several rules of a rule set make is computed once a record.
+
+Rule sets repeat themselves: ``exists customData[*|connector.woocommerce|meta.source]`` in ten
+rules, ``all rows[*].quantity > 0`` in five. Within one rule set's fused function
+(:mod:`procrules.engine.fused`), a test whose every read is of data that no action of the rule
+set writes has the same outcome from the first rule to the last. So the function keeps the outcome
+of each such test that appears in two rules or more in a local (``_m0``), computed where the test
+is first evaluated and taken from the local after that::
+
+    (_m0 if _m0 is not _U else (_m0 := <the test>))
+
+The first evaluation is where the test would first have been evaluated anyway, so an evaluation
+error is raised at the same rule as without sharing (and ends the record's evaluation: nothing
+reads the local after it).
+
+Which tests (:func:`shared_tests`): the leaf tests (a comparison, ``is`` check, ``exists`` or bool
+value; not ``and``/``or``/``not``) that are *costly* -- a quantifier, ``exists``, a function call,
+a custom-data read or a multi-valued path: a plain field comparison costs about as little as the
+local -- and read only data that the rule set does not write (:func:`unaffected`), with no
+function whose result changes between calls (``now()``, ``today()``). Two tests are the same when
+they are written the same, literal types included (:func:`shape`; ``1`` is not ``true``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+from procrules.engine.functions import IMPURE
+from procrules.language import ast
+
+#: The value of a shared test's local before the test is evaluated (``_U`` in generated code).
+UNSET: Any = object()
+
+if TYPE_CHECKING:
+    from collections.abc import Hashable, Iterable, Iterator
+
+#: One step of a path as far as writes are concerned: a field name, or a custom-data entry
+#: (connection, module, key; ``*`` matches anything).
+Component = str | tuple[str, str, str]
+Trail = tuple[Component, ...]
+
+_LEAVES = (ast.Compare, ast.IsCheck, ast.Exists, ast.Truthy)
+_TARGETS = {
+    ast.Set: ("target",),
+    ast.Copy: ("target",),
+    ast.Remove: ("target",),
+    ast.Add: ("target",),
+    ast.Replace: ("target",),
+    ast.Swap: ("left", "right"),
+}
+
+
+def trail(path: ast.Path) -> Trail:
+    """What a path reads or writes, as far as it is known statically: its field names and
+    custom-data entries up to the first index, wildcard or filter (everything under that point
+    may be read or written)."""
+    out: list[Component] = []
+    for seg in path.segments:
+        if isinstance(seg, ast.Field):
+            out.append(seg.name)
+        elif isinstance(seg, ast.CustomDataRef):
+            out += ["customData", (seg.connection, seg.module, seg.key)]
+        else:
+            break
+    return tuple(out)
+
+
+def written_trails(actions: Iterable[ast.Action]) -> set[Trail]:
+    """What ``actions`` may change."""
+    return {
+        trail(getattr(action, attr))
+        for action in actions
+        for attr in _TARGETS.get(type(action), ())
+    }
+
+
+def _may_meet(a: Component, b: Component) -> bool:
+    if isinstance(a, str) or isinstance(b, str):
+        return a == b
+    return all(x == y or "*" in (x, y) for x, y in zip(a, b, strict=True))
+
+
+def unaffected(read: Trail, written: set[Trail]) -> bool:
+    """Whether no write in ``written`` can change what ``read`` reads: none goes to it, into it,
+    or to an object on the way to it."""
+    return not any(
+        all(_may_meet(r, w) for r, w in zip(read, w_trail, strict=False)) for w_trail in written
+    )
+
+
+def shape(node: Any) -> Hashable:
+    """A key equal for two nodes written the same, wherever they stand (spans left out);
+    literals keep their type, so ``1``, ``1.0`` and ``true`` differ."""
+    if dataclasses.is_dataclass(node):
+        return (
+            type(node).__name__,
+            *(shape(getattr(node, f.name)) for f in dataclasses.fields(node) if f.compare),
+        )
+    if isinstance(node, tuple):
+        return tuple(shape(item) for item in node)
+    if isinstance(node, str):
+        return node
+    return (type(node).__name__, repr(node))
+
+
+def _nodes(node: Any) -> Iterator[Any]:
+    """``node`` and every AST node under it (paths' segments and filters included)."""
+    yield node
+    for f in dataclasses.fields(node):
+        if not f.compare:
+            continue
+        value = getattr(node, f.name)
+        for item in value if isinstance(value, tuple) else (value,):
+            if dataclasses.is_dataclass(item):
+                yield from _nodes(item)
+
+
+def _worth_sharing(leaf: ast.Condition, written: set[Trail]) -> bool:
+    costly = isinstance(leaf, ast.Exists) or getattr(leaf, "quantifier", None) is not None
+    for node in _nodes(leaf):
+        if isinstance(node, ast.Call):
+            if node.name in IMPURE:
+                return False
+            costly = True
+        elif isinstance(node, ast.Path):
+            if not unaffected(trail(node), written):
+                return False
+            costly = costly or node.is_multi
+        elif isinstance(node, ast.CustomDataRef):
+            costly = True
+    return costly
+
+
+def leaves(condition: ast.Condition) -> Iterator[ast.Condition]:
+    """The leaf tests of a condition, through ``and``, ``or`` and ``not``."""
+    if isinstance(condition, ast.And | ast.Or):
+        yield from leaves(condition.left)
+        yield from leaves(condition.right)
+    elif isinstance(condition, ast.Not):
+        yield from leaves(condition.operand)
+    elif isinstance(condition, _LEAVES):
+        yield condition
+
+
+def shared_tests(conditions: Iterable[ast.Condition], written: set[Trail]) -> dict[int, str]:
+    """The leaf tests of ``conditions`` (the conditions of one rule set's rules for one record
+    type) to share, by ``id`` of the node, each with the name of its local: ``_m0``, ``_m1``…;
+    a test shares a local with every test written the same."""
+    found: dict[Hashable, list[ast.Condition]] = {}
+    for condition in conditions:
+        for leaf in leaves(condition):
+            if _worth_sharing(leaf, written):
+                found.setdefault(shape(leaf), []).append(leaf)
+    out: dict[int, str] = {}
+    groups = [same for same in found.values() if len(same) > 1]
+    for n, same in enumerate(groups):
+        out.update((id(leaf), f"_m{n}") for leaf in same)
+    return out

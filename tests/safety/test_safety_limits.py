@@ -170,6 +170,28 @@ def test_record_problem(value: Any, problem: str | None) -> None:
     assert record_problem(value) == problem
 
 
+@pytest.mark.parametrize("levels", [3, MAX_RECORD_DEPTH, MAX_RECORD_DEPTH + 1])
+def test_record_problem_with_little_stack_left(levels: int) -> None:
+    """Called near the recursion limit, the check walks level by level: the same answer, and
+    no RecursionError (``Book.apply`` never raises)."""
+    import sys
+
+    value = {"a": nest(levels), "b": {"c": ["s" * 3]}}
+    expected = record_problem(value)
+    limit = sys.getrecursionlimit()
+
+    def deep(n: int) -> str | None:
+        return deep(n - 1) if n else record_problem(value)
+
+    sys.setrecursionlimit(200)
+    try:
+        got = deep(150)
+    finally:
+        sys.setrecursionlimit(limit)
+    assert got == expected
+    assert (expected is None) is (levels <= MAX_RECORD_DEPTH)
+
+
 def test_the_record_check_costs_little() -> None:
     """Per record, a few microseconds: well under a tenth of what applying rules costs."""
     import time

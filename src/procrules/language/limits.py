@@ -10,7 +10,7 @@ rules from there on are left out. A number literal longer than :data:`MAX_NUMBER
 is E104 (:mod:`literals`).
 
 Records: :func:`record_problem` says why a JSON value is too large to be a record (nesting, a
-string, a list), in one iterative pass; ``procrules run`` checks every record it reads with it,
+string, a list), in one pass; ``procrules run`` checks every record it reads with it,
 and ``Book.apply`` every record that is not already in normal form.
 """
 
@@ -131,12 +131,41 @@ _LEAVES = frozenset({type(None), bool, int, float, Decimal})
 def record_problem(value: Any) -> str | None:
     """Why the JSON value ``value`` is too large to be read as a record, or ``None``.
 
-    One pass, level by level and without recursion, over every object and list: nesting deeper
-    than :data:`MAX_RECORD_DEPTH`, a string longer than :data:`MAX_STRING_CHARS`, a list or an
-    object with more than :data:`MAX_LIST_ITEMS` elements. (Object keys are not measured.)
+    One pass over every object and list: nesting deeper than :data:`MAX_RECORD_DEPTH`, a string
+    longer than :data:`MAX_STRING_CHARS`, a list or an object with more than
+    :data:`MAX_LIST_ITEMS` elements. (Object keys are not measured.) The pass recurses (it is
+    the faster walk, and stops at :data:`MAX_RECORD_DEPTH` levels); called with too little of
+    Python's stack left for that, it walks level by level instead.
     """
     if not isinstance(value, dict | list):
         return _too_long() if isinstance(value, str) and len(value) > MAX_STRING_CHARS else None
+    try:
+        return _walk(value, 1)
+    except RecursionError:
+        return _walk_levels(value)
+
+
+def _walk(current: Any, depth: int) -> str | None:
+    """:func:`record_problem` of the object or list ``current`` at level ``depth``."""
+    if len(current) > MAX_LIST_ITEMS:
+        return _too_many(current)
+    for item in current.values() if isinstance(current, dict) else current:
+        cls = item.__class__
+        if cls is str:
+            if len(item) > MAX_STRING_CHARS:
+                return _too_long()
+        elif cls is dict or cls is list or (cls not in _LEAVES and isinstance(item, dict | list)):
+            if depth >= MAX_RECORD_DEPTH:
+                return _too_deep()
+            if (problem := _walk(item, depth + 1)) is not None:
+                return problem
+        elif cls not in _LEAVES and isinstance(item, str) and len(item) > MAX_STRING_CHARS:
+            return _too_long()
+    return None
+
+
+def _walk_levels(value: Any) -> str | None:
+    """:func:`record_problem` without recursion: level by level."""
     level: list[Any] = [value]
     depth = 1
     while level:
@@ -144,26 +173,26 @@ def record_problem(value: Any) -> str | None:
         push = below.append
         for current in level:
             if len(current) > MAX_LIST_ITEMS:
-                what = "an object" if isinstance(current, dict) else "a list"
-                return f"the record has {what} of more than {MAX_LIST_ITEMS:,} elements"
+                return _too_many(current)
             for item in current.values() if isinstance(current, dict) else current:
-                cls = item.__class__
-                if cls is str:
-                    if len(item) > MAX_STRING_CHARS:
-                        return _too_long()
-                elif cls is dict or cls is list:
-                    push(item)
-                elif cls in _LEAVES:
-                    continue
-                elif isinstance(item, dict | list):
+                if isinstance(item, dict | list):
                     push(item)
                 elif isinstance(item, str) and len(item) > MAX_STRING_CHARS:
                     return _too_long()
         if below and depth >= MAX_RECORD_DEPTH:
-            return f"the record nests objects and lists more than {MAX_RECORD_DEPTH} levels deep"
+            return _too_deep()
         level = below
         depth += 1
     return None
+
+
+def _too_many(current: Any) -> str:
+    what = "an object" if isinstance(current, dict) else "a list"
+    return f"the record has {what} of more than {MAX_LIST_ITEMS:,} elements"
+
+
+def _too_deep() -> str:
+    return f"the record nests objects and lists more than {MAX_RECORD_DEPTH} levels deep"
 
 
 def _too_long() -> str:

@@ -21,6 +21,10 @@ of the engine's own::
             return _c20(st)             # stop / ignore / fail: the signal goes to apply
         return None
 
+Fields the rule set never writes are read once, into locals, at the start
+(:mod:`procrules.engine.indexing`), and a costly test that several rules make is computed once, into
+a local ``_m0`` that starts as ``_U`` (:mod:`procrules.engine.sharing`).
+
 The code costs nothing to say which rule was running when an error is raised: that is read from
 the traceback, by line (:meth:`FusedRuleSet.running`).
 

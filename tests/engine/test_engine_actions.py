@@ -171,6 +171,22 @@ def test_add_to_a_missing_list() -> None:
     assert changes(result) == [("tags[0]", None, "a"), ("tags[1]", None, "b")]
 
 
+def test_adds_in_several_rules_grow_one_copy_and_leave_the_input_alone() -> None:
+    """The first add copies the input's list; later adds (other rules) append to that copy."""
+    text = "".join(f'rule "r{i}"\nwhen true\nthen add "t{i}" to tags\nend\n' for i in range(3))
+    rec = order()
+    result = run("for Order\n" + text, rec)  # run checks that ``rec`` is not mutated
+    assert rec["tags"] == ["web"]
+    assert result.record["tags"] == ["web", "t0", "t1", "t2"]
+    assert changes(result) == [
+        ("tags[1]", None, "t0"),
+        ("tags[2]", None, "t1"),
+        ("tags[3]", None, "t2"),
+    ]
+    again = run("for Order\n" + text, rec)
+    assert again.record["tags"] == ["web", "t0", "t1", "t2"]
+
+
 def test_add_a_map_always_appends_a_row() -> None:
     actions = 'add {"sku": "DISCOUNT", "quantity": 1, "pricePerUnitExclVat": -50} to rows\n' * 2
     result = act(actions)

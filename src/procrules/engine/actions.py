@@ -387,8 +387,17 @@ def _add_to_field(
         current = raw or []
         if _already_in(item, current, element):
             return
-        st.container(parent, site)[last] = [*current, item]
-        st.change((*names, len(current)), None, item)
+        n = len(current)
+        holder = st.container(parent, site)
+        owned = st.owned
+        if raw is not None and owned is not None and id(raw) in owned:
+            raw.append(item)  # a list this evaluation made already: no second copy
+        else:
+            grown = [*current, item]
+            if owned is not None:
+                owned[id(grown)] = grown
+            holder[last] = grown
+        st.change((*names, n), None, item)
 
     return run
 

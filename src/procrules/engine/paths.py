@@ -34,7 +34,17 @@ Location = tuple[Any, ...]
 class CDKey:
     """A custom-data entry as a location key: ``holder["customData"][map_key]``."""
 
-    __slots__ = ("connection", "key", "map_key", "matches", "module", "suffix", "text", "wild")
+    __slots__ = (
+        "connection",
+        "head",
+        "key",
+        "map_key",
+        "matches",
+        "module",
+        "suffix",
+        "text",
+        "wild",
+    )
 
     def __init__(self, connection: str, module: str, key: str) -> None:
         self.connection = connection
@@ -47,6 +57,9 @@ class CDKey:
         # ``*|module|key``, the usual wildcard, is a suffix test on the map keys.
         only_connection = connection == "*" and "*" not in (module, key)
         self.suffix = f"|{module}|{key}" if only_connection else None
+        #: a ``string`` entry of this key without its value (copied for each entry written)
+        self.head: dict[str, str] = {"connectionId": connection} if connection else {}
+        self.head.update(moduleId=module, key=key, type="string")
 
     def selects(self, map_key: str) -> bool:
         """Whether this key (a pattern when it has a ``*``) takes the entry ``map_key``."""

@@ -203,10 +203,7 @@ class State:
             raise EvalError(problem, site)
         data = self.rec.get("customData") if not holder else self.read((*holder, "customData"))
         previous = data.get(cd.map_key) if data.__class__ is dict else None
-        entry: dict[str, Any] = {"connectionId": cd.connection} if cd.connection else {}
-        entry["moduleId"] = cd.module
-        entry["key"] = cd.key
-        entry["type"] = "string"
+        entry: dict[str, Any] = cd.head.copy()
         entry["value"] = value
         if previous is None:
             before = None
@@ -236,7 +233,15 @@ class State:
     def _cd_put(self, holder: Location, cd: CDKey, entry: Any, site: Site | None) -> None:
         """Put (``None``: remove) one entry in the custom data of ``holder``, and forget the
         remembered wildcard reads of that map that the entry's key matches."""
-        data = self.container((*holder, "customData"), site)
+        data = self.rec.get("customData") if not holder else None
+        owned = self.owned
+        if not (  # the record's own custom data, copied already: the usual case after a write
+            data.__class__ is dict
+            and owned is not None
+            and id(data) in owned
+            and id(self.rec) in owned
+        ):
+            data = self.container((*holder, "customData"), site)
         if entry is None:
             del data[cd.map_key]
         else:

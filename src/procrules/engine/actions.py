@@ -214,6 +214,13 @@ def _set(
     if info.steps[-1].kind == "cd":
         holders, cd = _split_cd(info)
         if len(info.steps) == 1:  # the record's own custom data: one holder, the record
+            text = getattr(value, "constant", _NOT_CONSTANT)
+            if text.__class__ is str and as_type in (None, "string"):
+
+                def run_own_text(st: State) -> None:
+                    st.cd_set_string((), cd, text, site)
+
+                return run_own_text
 
             def run_own_cd(st: State) -> None:
                 st.cd_set((), cd, value(st, st.rec), as_type, site)

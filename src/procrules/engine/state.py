@@ -176,7 +176,7 @@ class State:
     ) -> None:
         """Upsert one entry (ownership checked first); records the change of its value."""
         if value.__class__ is str and (as_type is None or as_type == "string"):
-            self._cd_set_string(holder, cd, value, site)
+            self.cd_set_string(holder, cd, value, site)
             return
         self._checked(cd, site)
         data = self.read((*holder, "customData"))
@@ -195,7 +195,7 @@ class State:
         self._cd_put(holder, cd, entry, site)
         self.change((*holder, cd), before, entry["value"])
 
-    def _cd_set_string(self, holder: Location, cd: CDKey, value: str, site: Site | None) -> None:
+    def cd_set_string(self, holder: Location, cd: CDKey, value: str, site: Site | None) -> None:
         """:meth:`cd_set` of a string value: the same outcome without the general conversions
         (a ``string`` entry holds its text as it is)."""
         problem = write_problem(cd.connection, cd.module, cd.key, self.writer)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from engine_helpers import CONN, fired, order, run
 
 
@@ -185,6 +186,26 @@ def test_adds_in_several_rules_grow_one_copy_and_leave_the_input_alone() -> None
     ]
     again = run("for Order\n" + text, rec)
     assert again.record["tags"] == ["web", "t0", "t1", "t2"]
+
+
+@pytest.mark.parametrize(
+    ("tags", "message"),
+    [
+        ("web", "cannot add to tags: it is a string, not a list"),
+        ({"a": 1}, "cannot add to tags: it is a map, not a list"),
+    ],
+)
+def test_add_to_a_field_that_is_not_a_list_is_an_error(tags: Any, message: str) -> None:
+    result = run('for Order\nrule "r"\nthen\nadd "x" to tags\nend\n', order(tags=tags))
+    assert result.status == "error"
+    assert result.error is not None
+    assert result.error.message == message
+
+
+def test_add_text_to_a_list_of_numbers_compares_as_json() -> None:
+    result = act('add "1" to tags\nadd "2" to tags', order(tags=[1]))
+    assert result.record["tags"] == ["1", "2"]
+    assert changes(result) == [("tags[1]", None, "2")]
 
 
 def test_add_a_map_always_appends_a_row() -> None:

@@ -276,7 +276,11 @@ def _set_field(
             before = shown_json(raw, typ)
             if same_json(before, after):
                 return
-        st.container(parent, site)[last] = after
+        rec = st.rec
+        owned = st.owned
+        if parent or owned is None or id(rec) not in owned:
+            rec = st.container(parent, site)
+        rec[last] = after
         st.change_at(text, before, after)
 
     return run
@@ -380,6 +384,9 @@ def _add_to_field(
     """``add`` to a fields-only path (``tags``): at its one location."""
     parent, last = names[:-1], names[-1]
     text_items = element.kind is t.Kind.STRING
+    constant = getattr(value, "constant", _NOT_CONSTANT)
+    if not parent and text_items and constant.__class__ is str:
+        return _add_text_to_top_field(last, constant, info, element, site)
 
     def run(st: State) -> None:
         new = value(st, st.rec)
@@ -407,6 +414,40 @@ def _add_to_field(
         st.change((*names, n), None, item)
 
     return run
+
+
+def _add_text_to_top_field(
+    last: str, item: str, info: PathInfo, element: t.Type, site: Site
+) -> Action:
+    """``add "text" to tags``, the usual add: :func:`_add_to_field` with the item and the
+    location known at load time."""
+
+    def run_add_text(st: State) -> None:
+        rec = st.rec
+        raw = rec.get(last)
+        if raw is None:
+            current = []
+        elif raw.__class__ is list:
+            current = raw
+            if _already_in(item, raw, element):
+                return
+        else:
+            fail(f"cannot add to {info.site.text}: it is {kind_of(raw)}, not a list", site)
+        owned = st.owned
+        if owned is None or id(rec) not in owned:
+            rec = st.container((), site)
+            owned = st.owned
+            assert owned is not None
+        n = len(current)
+        if raw is not None and id(raw) in owned:
+            raw.append(item)  # a list this evaluation made already: no second copy
+        else:
+            grown = [*current, item]
+            owned[id(grown)] = grown
+            rec[last] = grown
+        st.change_at(location_text((last, n)), None, item)
+
+    return run_add_text
 
 
 _STR_ONLY = frozenset({str})

@@ -263,3 +263,24 @@ def test_add_to_a_json_list_entry() -> None:
     assert [(c.path, c.before, c.after) for c in result.changes] == [
         ("customData[|x-acme|list]", ["a"], ["a", "b"])
     ]
+
+
+def test_wildcard_reads_see_the_writes_of_earlier_rules() -> None:
+    """Wildcard reads are remembered per evaluation; the first write copies the record's custom
+    data, and a read after it sees the written entry (its pattern matches the key) or the same
+    entries as before (it does not)."""
+    rule = 'rule "{name}"\nwhen {cond}\nthen {action}\nend\n'
+    texts = [
+        ("before", 'any customData[*|x-a|k] == "1"', 'log "before"'),
+        ("woo-before", f'any customData[*|{WOO}|meta._wc_klarna_environment] == "test"', "log 1"),
+        ("write", "true", 'set customData[|x-a|k] = "1"'),
+        ("after", 'any customData[*|x-a|k] == "1"', 'log "after"'),
+        ("woo-after", f'any customData[*|{WOO}|meta._wc_klarna_environment] == "test"', "log 2"),
+        ("rewrite", "true", 'set customData[|x-a|k] = "2"'),
+        ("after-rewrite", 'any customData[*|x-a|k] == "1"', 'log "stale"'),
+        ("count", "count(customData[*|x-a|*]) == 1", 'log "one"'),
+    ]
+    text = "for Order\n" + "".join(rule.format(name=n, cond=c, action=a) for n, c, a in texts)
+    result = run(text, order(), connection_id=CONN)
+    assert result.status == "ok", result.to_dict()
+    assert fired(result) == ["woo-before", "write", "after", "woo-after", "rewrite", "count"]

@@ -241,7 +241,10 @@ class State:
             and id(data) in owned
             and id(self.rec) in owned
         ):
+            original = data
             data = self.container((*holder, "customData"), site)
+            if original is not data and original.__class__ is dict and self.cd_memo:
+                self._memo_moves(original, data)
         if entry is None:
             del data[cd.map_key]
         else:
@@ -251,6 +254,15 @@ class State:
             key = cd.map_key
             for stale in [k for k, (d, _v, w) in memo.items() if d is data and w.selects(key)]:
                 del memo[stale]
+
+    def _memo_moves(self, original: dict[str, Any], copy: dict[str, Any]) -> None:
+        """The record's custom data was just copied (first write): the wildcard reads
+        remembered of the original hold for the copy too, until the write forgets some."""
+        memo = self.cd_memo
+        assert memo is not None
+        moved = [(p, values, cd) for (_i, p), (d, values, cd) in memo.items() if d is original]
+        for pattern, values, cd in moved:
+            memo[(id(copy), pattern)] = (copy, values, cd)
 
     def _into_entry(self, keys: Location, value: Any, site: Site | None) -> bool:
         """A write (or, with :data:`_DELETE`, a removal) at a location inside a custom-data json

@@ -13,7 +13,15 @@ from engine_helpers import CONN, book_of, fired, order
 
 from procrules import Book, Context
 from procrules.engine import compiler
-from procrules.engine.sharing import leaves, shape, shared_tests, trail, unaffected, written_trails
+from procrules.engine.sharing import (
+    Writes,
+    leaves,
+    shape,
+    shared_tests,
+    trail,
+    unaffected,
+    written_trails,
+)
 from procrules.language import ast
 from procrules.language.parser import parse
 
@@ -114,10 +122,23 @@ def test_which_tests_are_shared(
         (("customData", ("c", "x-a", "k")), ("customData", ("", "x-a", "k")), False),
         (("customData",), ("customData", ("", "x-a", "k")), True),
         ((), ("tags",), True),  # a read of everything
+        (("customData", ("", "x-a", "k"), "a"), ("customData", ("", "x-a", "k")), True),
+        (("customData", ("*", "*", "*")), ("customData", ("", "x-a", "k")), True),
+        (("customData", ("", "x-a", "k")), ("customData", ("", "*", "k")), True),
+        (("customData", ("", "x-b", "k")), ("customData", ("", "*", "j")), False),
     ],
 )
 def test_unaffected(read: tuple[Any, ...], write: tuple[Any, ...], meets: bool) -> None:
     assert unaffected(read, {write}) is not meets
+
+
+def test_unaffected_among_many_writes() -> None:
+    writes = Writes({("customData", ("", "x-bench", f"rule{i}")) for i in range(300)} | {("tags",)})
+    assert unaffected(("customData", ("*", "connector.woocommerce", "k")), writes)
+    assert not unaffected(("customData", ("*", "x-bench", "rule299")), writes)
+    assert not unaffected(("customData", ("", "*", "*")), writes)
+    assert unaffected(("customer", "name"), writes)
+    assert not unaffected(("tags",), writes)
 
 
 def test_trail_stops_at_the_first_index_wildcard_or_filter() -> None:

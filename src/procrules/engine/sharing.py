@@ -81,12 +81,55 @@ def _may_meet(a: Component, b: Component) -> bool:
     return all(x == y or "*" in (x, y) for x, y in zip(a, b, strict=True))
 
 
-def unaffected(read: Trail, written: set[Trail]) -> bool:
+class Writes:
+    """What a rule set's actions may change (their trails), as a tree for quick questions: a
+    rule set may write hundreds of custom-data entries (one per rule), and every path of every
+    condition is asked about."""
+
+    __slots__ = ("end", "entries", "fields")
+
+    def __init__(self, trails: Iterable[Trail] = ()) -> None:
+        self.end = False  #: a write ends here: everything under this point may change
+        self.fields: dict[str, Writes] = {}
+        self.entries: dict[str, dict[tuple[str, str, str], Writes]] = {}  #: by module
+        for written in trails:
+            self._add(written)
+
+    def _add(self, written: Trail) -> None:
+        node = self
+        for component in written:
+            if isinstance(component, str):
+                node = node.fields.setdefault(component, Writes())
+            else:
+                module = node.entries.setdefault(component[1], {})
+                node = module.setdefault(component, Writes())
+        node.end = True
+
+    def meets(self, read: Trail) -> bool:
+        """Whether a write may change what ``read`` reads: one goes to it, into it, or to an
+        object on the way to it."""
+        if self.end:
+            return True
+        if not read:
+            return bool(self.fields or self.entries)
+        head, rest = read[0], read[1:]
+        if isinstance(head, str):
+            child = self.fields.get(head)
+            return child is not None and child.meets(rest)
+        modules = self.entries.values() if head[1] == "*" else [self.entries.get(head[1], {})]
+        modules = [*modules, self.entries.get("*", {})] if head[1] != "*" else modules
+        return any(
+            _may_meet(head, entry) and child.meets(rest)
+            for module in modules
+            for entry, child in module.items()
+        )
+
+
+def unaffected(read: Trail, written: Writes | set[Trail]) -> bool:
     """Whether no write in ``written`` can change what ``read`` reads: none goes to it, into it,
     or to an object on the way to it."""
-    return not any(
-        all(_may_meet(r, w) for r, w in zip(read, w_trail, strict=False)) for w_trail in written
-    )
+    writes = written if isinstance(written, Writes) else Writes(written)
+    return not writes.meets(read)
 
 
 def shape(node: Any) -> Hashable:
@@ -116,7 +159,7 @@ def _nodes(node: Any) -> Iterator[Any]:
                 yield from _nodes(item)
 
 
-def _worth_sharing(leaf: ast.Condition, written: set[Trail]) -> bool:
+def _worth_sharing(leaf: ast.Condition, written: Writes) -> bool:
     costly = isinstance(leaf, ast.Exists) or getattr(leaf, "quantifier", None) is not None
     for node in _nodes(leaf):
         if isinstance(node, ast.Call):
@@ -148,9 +191,10 @@ def shared_tests(conditions: Iterable[ast.Condition], written: set[Trail]) -> di
     type) to share, by ``id`` of the node, each with the name of its local: ``_m0``, ``_m1``…;
     a test shares a local with every test written the same."""
     found: dict[Hashable, list[ast.Condition]] = {}
+    writes = Writes(written)
     for condition in conditions:
         for leaf in leaves(condition):
-            if _worth_sharing(leaf, written):
+            if _worth_sharing(leaf, writes):
                 found.setdefault(shape(leaf), []).append(leaf)
     out: dict[int, str] = {}
     groups = [same for same in found.values() if len(same) > 1]

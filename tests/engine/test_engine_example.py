@@ -262,3 +262,23 @@ def test_normal_input_gives_the_same_record_without_a_second_normalisation(book:
         slow = book.apply(normal, CTX)
         assert fast.to_dict() == slow.to_dict()
         assert fast.changes or fast.status != "ok" or fast.record is normal
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+@pytest.mark.parametrize("text", ['for Order\nrule "r"\nthen log "a"\nend\n', "for Order\nrule"])
+def test_building_a_book_leaves_the_garbage_collector_as_it_was(enabled: bool, text: str) -> None:
+    """The collector is paused while a book is built (load time), then set back, also when the
+    rule file has errors."""
+    import contextlib
+    import gc
+
+    from procrules import RuleError
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with contextlib.suppress(RuleError):
+            Book.from_sources({"t.rules": text})
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()

@@ -15,7 +15,9 @@ way (message ``internal error: …``). A record not given in normal form is firs
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import gc
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -119,14 +121,18 @@ class Book:
     def load(cls, paths: PathLike | Sequence[PathLike]) -> Book:
         """Parse, check and compile rule files (directories recursively, in path order)."""
         given = [paths] if isinstance(paths, str | Path) else list(paths)
-        return cls(check_paths(given))
+        with _collector_paused():
+            return cls(check_paths(given))
 
     @classmethod
     def from_sources(cls, sources: Mapping[str, str] | Sequence[tuple[str, str]]) -> Book:
         """A book from rule texts by label (``{"10-intake.rules": "…"}``), run in label order.
         The default rule-set name of a text is its label without ``.rules``."""
         items = sorted(sources.items() if isinstance(sources, Mapping) else sources)
-        return cls([_checked(label, label.removesuffix(".rules"), text) for label, text in items])
+        with _collector_paused():
+            return cls(
+                [_checked(label, label.removesuffix(".rules"), text) for label, text in items]
+            )
 
     def sources(self) -> tuple[tuple[str, str, str], ...]:
         """Every file's label, default rule-set name and text: what a pickle carries."""
@@ -243,7 +249,23 @@ def _checked(label: str, default_name: str, source: str) -> CheckedFile:
 
 
 def _rebuild(sources: tuple[tuple[str, str, str], ...]) -> Book:
-    return Book([_checked(label, name, text) for label, name, text in sources])
+    with _collector_paused():
+        return Book([_checked(label, name, text) for label, name, text in sources])
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a book is built: parsing, checking and
+    compiling make many objects that live on (the AST, generated functions), and the
+    collector's passes over them found nothing and cost up to a fifth of the load of 1,000
+    rules. Reference counting frees everything else as usual; the collector runs again after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def load(paths: PathLike | Sequence[PathLike]) -> Book:

@@ -132,28 +132,35 @@ def unaffected(read: Trail, written: Writes | set[Trail]) -> bool:
     return not writes.meets(read)
 
 
+def _compared(cls: type) -> tuple[str, ...]:
+    """The fields of an AST node class that take part in equality (not its span)."""
+    names = _COMPARED.get(cls)
+    if names is None:
+        names = _COMPARED[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.compare)
+    return names
+
+
+_COMPARED: dict[type, tuple[str, ...]] = {}
+
+
 def shape(node: Any) -> Hashable:
     """A key equal for two nodes written the same, wherever they stand (spans left out);
     literals keep their type, so ``1``, ``1.0`` and ``true`` differ."""
-    if dataclasses.is_dataclass(node):
-        return (
-            type(node).__name__,
-            *(shape(getattr(node, f.name)) for f in dataclasses.fields(node) if f.compare),
-        )
-    if isinstance(node, tuple):
-        return tuple(shape(item) for item in node)
     if isinstance(node, str):
         return node
-    return (type(node).__name__, repr(node))
+    if isinstance(node, tuple):
+        return tuple(shape(item) for item in node)
+    cls = type(node)
+    if dataclasses.is_dataclass(cls):
+        return (cls.__name__, *(shape(getattr(node, name)) for name in _compared(cls)))
+    return (cls.__name__, repr(node))
 
 
 def _nodes(node: Any) -> Iterator[Any]:
     """``node`` and every AST node under it (paths' segments and filters included)."""
     yield node
-    for f in dataclasses.fields(node):
-        if not f.compare:
-            continue
-        value = getattr(node, f.name)
+    for name in _compared(type(node)):
+        value = getattr(node, name)
         for item in value if isinstance(value, tuple) else (value,):
             if dataclasses.is_dataclass(item):
                 yield from _nodes(item)

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 
 Names = tuple[str, ...]
 
-_TARGETS = {
+#: The attributes of each kind of action that name the paths it writes.
+TARGETS: dict[type, tuple[str, ...]] = {
     ast.Set: ("target",),
     ast.Copy: ("target",),
     ast.Remove: ("target",),
@@ -51,7 +52,7 @@ def written_prefixes(actions: Iterable[ast.Action]) -> set[Names]:
     anything under ``rows``, one to ``customData[…]`` anything under ``customData``."""
     out: set[Names] = set()
     for action in actions:
-        for attr in _TARGETS.get(type(action), ()):
+        for attr in TARGETS.get(type(action), ()):
             path: ast.Path = getattr(action, attr)
             names: list[str] = []
             for seg in path.segments:

@@ -27,6 +27,7 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from procrules.engine.functions import IMPURE
+from procrules.engine.indexing import TARGETS
 from procrules.language import ast
 
 #: The value of a shared test's local before the test is evaluated (``_U`` in generated code).
@@ -41,14 +42,6 @@ Component = str | tuple[str, str, str]
 Trail = tuple[Component, ...]
 
 _LEAVES = (ast.Compare, ast.IsCheck, ast.Exists, ast.Truthy)
-_TARGETS = {
-    ast.Set: ("target",),
-    ast.Copy: ("target",),
-    ast.Remove: ("target",),
-    ast.Add: ("target",),
-    ast.Replace: ("target",),
-    ast.Swap: ("left", "right"),
-}
 
 
 def trail(path: ast.Path) -> Trail:
@@ -69,9 +62,7 @@ def trail(path: ast.Path) -> Trail:
 def written_trails(actions: Iterable[ast.Action]) -> set[Trail]:
     """What ``actions`` may change."""
     return {
-        trail(getattr(action, attr))
-        for action in actions
-        for attr in _TARGETS.get(type(action), ())
+        trail(getattr(action, attr)) for action in actions for attr in TARGETS.get(type(action), ())
     }
 
 

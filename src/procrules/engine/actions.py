@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from procrules.engine import functions as fn
+from procrules.engine.field_actions import NOT_CONSTANT, add_to_field, already_in, set_field
 from procrules.engine.jsonform import shown_json, written
 from procrules.engine.paths import CDKey, Location, Step, location_text, locator
 from procrules.engine.state import same_json
@@ -73,9 +74,6 @@ def _value(em: Emitter, expr: ast.Expr, env: Env) -> Callable[..., Any]:
     return em.function(code.src)
 
 
-_NOT_CONSTANT: Any = object()
-
-
 class _Constant:
     """The value function of a constant; ``constant`` lets an action use the value itself."""
 
@@ -96,23 +94,9 @@ def _static_fields(info: PathInfo) -> tuple[str, ...] | None:
     return tuple(step.name for step in info.steps)
 
 
-def _field_at(rec: Any, parent: tuple[str, ...], last: str) -> tuple[bool, Any]:
-    """Where a fields-only path leads: whether it has a location (no value that is not an
-    object in the way) and the value there (``None`` where it leads nowhere)."""
-    v = rec
-    for name in parent:
-        if v.__class__ is dict:
-            v = v.get(name)
-        elif v is not None:
-            return False, None
-    if v.__class__ is dict:
-        return True, v.get(last)
-    return v is None, None
-
-
 def _message(text: Callable[..., Any], level: str, signal: str | None, site: Site) -> Action:
-    constant = getattr(text, "constant", _NOT_CONSTANT)
-    if constant is not _NOT_CONSTANT:
+    constant = getattr(text, "constant", NOT_CONSTANT)
+    if constant is not NOT_CONSTANT:
         shown = "null" if constant is None else fn.f_string(site, constant)
 
         def run_constant(st: State) -> str | None:
@@ -214,7 +198,7 @@ def _set(
     if info.steps[-1].kind == "cd":
         holders, cd = _split_cd(info)
         if len(info.steps) == 1:  # the record's own custom data: one holder, the record
-            text = getattr(value, "constant", _NOT_CONSTANT)
+            text = getattr(value, "constant", NOT_CONSTANT)
             if text.__class__ is str and as_type in (None, "string"):
 
                 def run_own_text(st: State) -> None:
@@ -235,53 +219,13 @@ def _set(
         return run_cd
     names = _static_fields(info)
     if names is not None:
-        return _set_field(names, info.type, value, site)
+        return set_field(names, info.type, value, site)
     locate, typ = locator(info.steps), info.type
 
     def run(st: State) -> None:
         new = value(st, st.rec)
         for keys, raw in locate(st):
             _put(st, keys, new, typ, raw, site)
-
-    return run
-
-
-def _set_field(
-    names: tuple[str, ...], typ: t.Type, value: Callable[..., Any], site: Site
-) -> Action:
-    """``set`` of a fields-only path: :func:`_put` at its one location, found without the
-    general locator."""
-    parent, last = names[:-1], names[-1]
-    text = location_text(names)
-    text_field = typ.kind is t.Kind.STRING
-    constant = getattr(value, "constant", _NOT_CONSTANT)
-
-    def run(st: State) -> None:
-        new = value(st, st.rec) if constant is _NOT_CONSTANT else constant
-        if parent:
-            found, raw = _field_at(st.rec, parent, last)
-            if not found:
-                return
-        else:
-            raw = st.rec.get(last)
-        if text_field and new.__class__ is str and (raw is None or raw.__class__ is str):
-            if raw == new:
-                return
-            before, after = raw, new
-        else:
-            try:
-                after = written(new, typ, None)
-            except EvalError as exc:
-                raise EvalError(f"cannot set {text}: {exc.message}", site) from None
-            before = shown_json(raw, typ)
-            if same_json(before, after):
-                return
-        rec = st.rec
-        owned = st.owned
-        if parent or owned is None or id(rec) not in owned:
-            rec = st.container(parent, site)
-        rec[last] = after
-        st.change_at(text, before, after)
 
     return run
 
@@ -354,7 +298,7 @@ def _add(info: PathInfo, value: Callable[..., Any], site: Site) -> Action:
 
     names = _static_fields(info)
     if names is not None:
-        return _add_to_field(names, info, element, value, site)
+        return add_to_field(names, info, element, value, site)
 
     def run(st: State) -> None:
         new = value(st, st.rec)
@@ -365,102 +309,13 @@ def _add(info: PathInfo, value: Callable[..., Any], site: Site) -> Action:
                 fail(f"cannot add to {info.site.text}: it is {kind_of(raw)}, not a list", site)
             item = written(new, element, site)
             current = raw or []
-            if _already_in(item, current, element):
+            if already_in(item, current, element):
                 continue
             st.write(keys, [*current, item], site)
             if not _in_entry(keys):
                 st.change((*keys, len(current)), None, item)
 
     return run
-
-
-def _add_to_field(
-    names: tuple[str, ...],
-    info: PathInfo,
-    element: t.Type,
-    value: Callable[..., Any],
-    site: Site,
-) -> Action:
-    """``add`` to a fields-only path (``tags``): at its one location."""
-    parent, last = names[:-1], names[-1]
-    text_items = element.kind is t.Kind.STRING
-    constant = getattr(value, "constant", _NOT_CONSTANT)
-    if not parent and text_items and constant.__class__ is str:
-        return _add_text_to_top_field(last, constant, info, element, site)
-
-    def run(st: State) -> None:
-        new = value(st, st.rec)
-        if new is None:
-            return
-        found, raw = _field_at(st.rec, parent, last)
-        if not found:
-            return
-        if raw is not None and raw.__class__ is not list:
-            fail(f"cannot add to {info.site.text}: it is {kind_of(raw)}, not a list", site)
-        item = new if new.__class__ is str and text_items else written(new, element, site)
-        current = raw or []
-        if _already_in(item, current, element):
-            return
-        n = len(current)
-        holder = st.container(parent, site)
-        owned = st.owned
-        if raw is not None and owned is not None and id(raw) in owned:
-            raw.append(item)  # a list this evaluation made already: no second copy
-        else:
-            grown = [*current, item]
-            if owned is not None:
-                owned[id(grown)] = grown
-            holder[last] = grown
-        st.change((*names, n), None, item)
-
-    return run
-
-
-def _add_text_to_top_field(
-    last: str, item: str, info: PathInfo, element: t.Type, site: Site
-) -> Action:
-    """``add "text" to tags``, the usual add: :func:`_add_to_field` with the item and the
-    location known at load time."""
-
-    def run_add_text(st: State) -> None:
-        rec = st.rec
-        raw = rec.get(last)
-        if raw is None:
-            current = []
-        elif raw.__class__ is list:
-            current = raw
-            if _already_in(item, raw, element):
-                return
-        else:
-            fail(f"cannot add to {info.site.text}: it is {kind_of(raw)}, not a list", site)
-        owned = st.owned
-        if owned is None or id(rec) not in owned:
-            rec = st.container((), site)
-            owned = st.owned
-            assert owned is not None
-        n = len(current)
-        if raw is not None and id(raw) in owned:
-            raw.append(item)  # a list this evaluation made already: no second copy
-        else:
-            grown = [*current, item]
-            owned[id(grown)] = grown
-            rec[last] = grown
-        st.change_at(location_text((last, n)), None, item)
-
-    return run_add_text
-
-
-_STR_ONLY = frozenset({str})
-
-
-def _already_in(item: Any, current: list[Any], element: t.Type) -> bool:
-    """Whether ``add`` of ``item`` changes nothing: a string, number or bool already in the
-    list (compared as JSON values in the list's normal form); a map or list is always added."""
-    if isinstance(item, dict | list):
-        return False
-    if item.__class__ is str and _STR_ONLY.issuperset(map(type, current)):
-        return item in current  # the usual list of tags: no conversion needed
-    return any(same_json(item, shown_json(e, element)) for e in current)
 
 
 # ------------------------------------------------------------------------------ replace

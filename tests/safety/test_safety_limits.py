@@ -170,6 +170,30 @@ def test_record_problem(value: Any, problem: str | None) -> None:
     assert record_problem(value) == problem
 
 
+class _Map(dict):  # type: ignore[type-arg]
+    """A dict subclass, as a caller of the Python API may pass."""
+
+
+class _List(list):  # type: ignore[type-arg]
+    """A list subclass."""
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (_Map(a=_Map(b="s" * (MAX_STRING_CHARS + 1))), LONG),
+        (_Map(a=_Map(b="s" * MAX_STRING_CHARS)), None),
+        ({"a": _List([_List([nest(MAX_RECORD_DEPTH - 1)])])}, DEEP),
+        ({"a": _List([_List([nest(MAX_RECORD_DEPTH - 2)])])}, None),
+        (_Map(dict.fromkeys(map(str, range(MAX_LIST_ITEMS + 1)), 0)), WIDE),
+    ],
+    ids=["map-long-string", "map-ok", "list-deep", "list-ok", "map-wide"],
+)
+def test_record_problem_of_subclasses(value: Any, problem: str | None) -> None:
+    """Subclasses of dict and list are walked like dicts and lists (their values, not keys)."""
+    assert record_problem(value) == problem
+
+
 @pytest.mark.parametrize("levels", [3, MAX_RECORD_DEPTH, MAX_RECORD_DEPTH + 1])
 def test_record_problem_with_little_stack_left(levels: int) -> None:
     """Called near the recursion limit, the check walks level by level: the same answer, and

@@ -149,7 +149,9 @@ def _walk(current: Any, depth: int) -> str | None:
     """:func:`record_problem` of the object or list ``current`` at level ``depth``."""
     if len(current) > MAX_LIST_ITEMS:
         return _too_many(current)
-    for item in current.values() if isinstance(current, dict) else current:
+    cls = current.__class__
+    is_map = cls is dict or (cls is not list and isinstance(current, dict))
+    for item in current.values() if is_map else current:
         cls = item.__class__
         if cls is str:
             if len(item) > MAX_STRING_CHARS:

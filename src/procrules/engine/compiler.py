@@ -5,7 +5,9 @@ typed exactly (``rows`` is a list of rows for an Order) and a field the type lac
 (LANGUAGE.md section 12, "Scope") -- so the generated code needs no run-time type dispatch. The
 rule's condition becomes generated source, its actions closures (:mod:`procrules.engine.actions`);
 then each record type's rules become one generated function (:mod:`procrules.engine.fused`) with
-the conditions inline. Disabled rules are not compiled: they never run.
+the conditions inline, the reads of fields no rule writes done once
+(:mod:`procrules.engine.indexing`) and the costly tests several rules make computed once
+(:mod:`procrules.engine.sharing`). Disabled rules are not compiled: they never run.
 
 Functions for ``explain`` (trace mode) are compiled separately, on first use, by
 :func:`compile_traced`.

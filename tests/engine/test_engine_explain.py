@@ -7,7 +7,7 @@ from typing import Any
 
 from engine_helpers import CONN, book_of, order
 
-from procrules import Chain, Context, Manipulator, Result, RulesManipulator
+from procrules import Book, Chain, Context, Manipulator, Result, RulesManipulator
 from procrules.engine.result import Change, FiredRule
 
 TEXT = f"""\
@@ -181,3 +181,24 @@ def test_a_hand_written_manipulator_builds_its_result_from_a_record() -> None:
         "messages": [],
         "error": None,
     }
+
+
+def test_explain_tests_operands_in_the_order_apply_does() -> None:
+    """A key test (a field nobody writes, against constants) goes first in both, so a field of
+    the wrong type in another operand gives the same outcome in a dry-run as in a run."""
+    text = (
+        'for Order\nconst NORDIC = ["SE", "NO"]\n'
+        'rule "r"\nwhen shippingMethod startswith "flat"\n'
+        "  and deliveryAddress.countryCode in NORDIC\n"
+        'then set forwarderCode = "PN"\nend\n'
+    )
+    book = Book.from_sources({"t.rules": text})
+    record = {"shippingMethod": True, "deliveryAddress": {"countryCode": "DE"}}
+    applied = book.apply(record)
+    explained, trace = book.explain(record)
+    assert (applied.status, explained.status) == ("ok", "ok")
+    rule = trace.rule("t", "r")
+    assert rule is not None
+    assert [c.text for c in rule.conditions] == ["deliveryAddress.countryCode in NORDIC"]
+    record["deliveryAddress"]["countryCode"] = "SE"
+    assert book.apply(record).status == book.explain(record)[0].status == "error"

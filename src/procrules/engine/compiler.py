@@ -155,25 +155,32 @@ def _fused_condition(
     return src, shared
 
 
-def _condition(em: Emitter, rule: ast.Rule, env: Env) -> Condition | None:
+def _condition(em: Emitter, rule: ast.Rule, env: Env, written: set[Names]) -> Condition | None:
     if rule.condition is None:
         return None
-    return em.function(condition(em, rule.condition, env))
+    return em.function(condition(em, key_first(rule.condition, written), env))
 
 
 def compile_traced(ruleset: CompiledRuleSet) -> dict[tuple[str, str], Condition | None]:
-    """Conditions generated in trace mode, per (rule name, record type)."""
+    """Conditions generated in trace mode, per (rule name, record type). Each tests its
+    operands in the order ``apply`` does (its key test first, :func:`indexing.key_first`), so
+    that a dry-run shows what a run does, errors included."""
     checked = ruleset.checked
     assert checked.ruleset is not None
     ctx = checked.context or check(checked.ruleset)
     em = _emitter(checked, ctx, trace=True)
     known = record_types()
+    written: dict[str, set[Names]] = {}
+    for rule in ruleset.rules:
+        if not rule.disabled:
+            for record_type in rule.types:
+                written.setdefault(record_type, set()).update(written_prefixes(rule.node.actions))
     out: dict[tuple[str, str], Condition | None] = {}
     for rule in ruleset.rules:
         if rule.disabled:
             continue
         for record_type in rule.types:
             env = Env(known[record_type], known[record_type])
-            out[(rule.name, record_type)] = _condition(em, rule.node, env)
+            out[(rule.name, record_type)] = _condition(em, rule.node, env, written[record_type])
     em.flush(final=True)
     return out

@@ -44,17 +44,6 @@ def _not_compiled(*_args: Any, **_kwargs: Any) -> Any:
 _IDENT = re.compile(r"\b_c\d+\b")
 
 
-def _subscript(target: Any, key: Any) -> Any:
-    """``CONST[key]``: a map's value by key, a list's element by index; else null."""
-    if key is None:
-        return None
-    if isinstance(target, dict):
-        return target.get(key) if isinstance(key, str) else None
-    if isinstance(target, list) and isinstance(key, int) and not isinstance(key, bool):
-        return p.index(target, key)
-    return None
-
-
 #: Helpers the generated code refers to by these names.
 HELPERS: dict[str, Any] = {
     "_dict": dict,
@@ -75,7 +64,7 @@ HELPERS: dict[str, Any] = {
     "_arith": fn.arith,
     "_div": fn.divide,
     "_neg": fn.negate,
-    "_sub": _subscript,
+    "_sub": p.subscript,
     "__builtins__": {},
 }
 

@@ -105,15 +105,7 @@ def add_to_field(
         if already_in(item, current, element):
             return
         n = len(current)
-        holder = st.container(parent, site)
-        owned = st.owned
-        if raw is not None and owned is not None and id(raw) in owned:
-            raw.append(item)  # a list this evaluation made already: no second copy
-        else:
-            grown = [*current, item]
-            if owned is not None:
-                owned[id(grown)] = grown
-            holder[last] = grown
+        _append(st, st.container(parent, site), last, raw, item)
         st.change((*names, n), None, item)
 
     return run
@@ -139,18 +131,24 @@ def _add_text_to_top_field(
         owned = st.owned
         if owned is None or id(rec) not in owned:
             rec = st.container((), site)
-            owned = st.owned
-            assert owned is not None
         n = len(current)
-        if raw is not None and id(raw) in owned:
-            raw.append(item)  # a list this evaluation made already: no second copy
-        else:
-            grown = [*current, item]
-            owned[id(grown)] = grown
-            rec[last] = grown
+        _append(st, rec, last, raw, item)
         st.change_at(location_text((last, n)), None, item)
 
     return run_add_text
+
+
+def _append(st: State, holder: dict[str, Any], last: str, raw: list[Any] | None, item: Any) -> None:
+    """Put ``item`` at the end of the list ``raw`` at ``holder[last]`` (``holder`` is owned):
+    in place when this evaluation made that list already, else into a copy it owns."""
+    owned = st.owned
+    assert owned is not None  # the holder is owned, so the record was copied
+    if raw is not None and id(raw) in owned:
+        raw.append(item)
+    else:
+        grown = [*(raw or ()), item]
+        owned[id(grown)] = grown
+        holder[last] = grown
 
 
 _STR_ONLY = frozenset({str})

@@ -226,6 +226,17 @@ def index(value: Any, i: int) -> Any:
     return None
 
 
+def subscript(target: Any, key: Any) -> Any:
+    """``CONST[key]``: a map's value by key, a list's element by index; else null."""
+    if key is None:
+        return None
+    if isinstance(target, dict):
+        return target.get(key) if isinstance(key, str) else None
+    if isinstance(target, list) and isinstance(key, int) and not isinstance(key, bool):
+        return index(target, key)
+    return None
+
+
 def matching_keys(cd: CDKey, data: dict[str, Any] | None) -> list[str]:
     if not data:
         return []

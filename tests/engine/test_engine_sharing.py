@@ -13,15 +13,8 @@ from engine_helpers import CONN, book_of, fired, order
 
 from procrules import Book, Context
 from procrules.engine import compiler
-from procrules.engine.sharing import (
-    Writes,
-    leaves,
-    shape,
-    shared_tests,
-    trail,
-    unaffected,
-    written_trails,
-)
+from procrules.engine.indexing import Writes, trail, unaffected, written_trails
+from procrules.engine.sharing import leaves, shape, shared_tests
 from procrules.language import ast
 from procrules.language.parser import parse
 
@@ -40,7 +33,7 @@ def _shared(text: str) -> list[list[str]]:
     ruleset = _rules(text)
     written = set().union(*(written_trails(r.actions) for r in ruleset.rules))
     conditions = [r.condition for r in ruleset.rules if r.condition is not None]
-    names = shared_tests(conditions, written)
+    names = shared_tests(conditions, Writes(written))
     out: dict[str, list[str]] = {}
     for rule in ruleset.rules:
         for leaf in leaves(rule.condition) if rule.condition is not None else ():

@@ -23,9 +23,9 @@ from procrules.engine.actions import FAIL, IGNORE, STOP, Action, compile_action
 from procrules.engine.codegen import Emitter, Env
 from procrules.engine.conditions import condition
 from procrules.engine.fused import FusedRule, FusedRuleSet, fuse
-from procrules.engine.indexing import Names, hoistable, key_first, written_prefixes
+from procrules.engine.indexing import Names, Trail, Writes, key_first, written_trails
 from procrules.engine.result import FiredRule
-from procrules.engine.sharing import Trail, shared_tests, written_trails
+from procrules.engine.sharing import shared_tests
 from procrules.language import ast
 from procrules.language.checker import check
 from procrules.language.schema import record_types
@@ -91,17 +91,16 @@ def compile_file(checked: CheckedFile) -> CompiledRuleSet:
     name = checked.name
     rules: list[CompiledRule] = []
     by_type: dict[str, list[FusedRule]] = {}
-    written: dict[str, set[Names]] = {}
     trails: dict[str, set[Trail]] = {}
     conditions: dict[str, list[ast.Condition]] = {}
     for rule in ruleset.rules:
         if not rule.disabled:
             for record_type in ctx.scope_of(rule).record_types:
-                written.setdefault(record_type, set()).update(written_prefixes(rule.actions))
                 trails.setdefault(record_type, set()).update(written_trails(rule.actions))
                 if rule.condition is not None:
                     conditions.setdefault(record_type, []).append(rule.condition)
-    shared = {rt: shared_tests(conds, trails[rt]) for rt, conds in conditions.items()}
+    written = {record_type: Writes(found) for record_type, found in trails.items()}
+    shared = {rt: shared_tests(conds, written[rt]) for rt, conds in conditions.items()}
     for rule in ruleset.rules:
         scope = ctx.scope_of(rule)
         compiled = CompiledRule(
@@ -143,7 +142,7 @@ _SIGNALS: dict[type, str] = {ast.Stop: STOP, ast.Ignore: IGNORE, ast.Fail: FAIL}
 
 
 def _fused_condition(
-    em: Emitter, rule: ast.Rule, env: Env, written: set[Names]
+    em: Emitter, rule: ast.Rule, env: Env, written: Writes
 ) -> tuple[str | None, tuple[tuple[str, Names], ...]]:
     """A rule's condition source for its fused function (its key test first), and the reads in
     it that the function may share (:mod:`procrules.engine.indexing`)."""
@@ -151,11 +150,11 @@ def _fused_condition(
         return None, ()
     start = len(em.reads)
     src = condition(em, key_first(rule.condition, written), env)
-    shared = tuple((read, names) for read, names in em.reads[start:] if hoistable(names, written))
+    shared = tuple((read, names) for read, names in em.reads[start:] if not written.meets(names))
     return src, shared
 
 
-def _condition(em: Emitter, rule: ast.Rule, env: Env, written: set[Names]) -> Condition | None:
+def _condition(em: Emitter, rule: ast.Rule, env: Env, written: Writes) -> Condition | None:
     if rule.condition is None:
         return None
     return em.function(condition(em, key_first(rule.condition, written), env))
@@ -170,11 +169,12 @@ def compile_traced(ruleset: CompiledRuleSet) -> dict[tuple[str, str], Condition 
     ctx = checked.context or check(checked.ruleset)
     em = _emitter(checked, ctx, trace=True)
     known = record_types()
-    written: dict[str, set[Names]] = {}
+    trails: dict[str, set[Trail]] = {}
     for rule in ruleset.rules:
         if not rule.disabled:
             for record_type in rule.types:
-                written.setdefault(record_type, set()).update(written_prefixes(rule.node.actions))
+                trails.setdefault(record_type, set()).update(written_trails(rule.node.actions))
+    written = {record_type: Writes(found) for record_type, found in trails.items()}
     out: dict[tuple[str, str], Condition | None] = {}
     for rule in ruleset.rules:
         if rule.disabled:

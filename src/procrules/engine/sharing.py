@@ -16,9 +16,10 @@ reads the local after it).
 Which tests (:func:`shared_tests`): the leaf tests (a comparison, ``is`` check, ``exists`` or bool
 value; not ``and``/``or``/``not``) that are *costly* -- a quantifier, ``exists``, a function call,
 a custom-data read or a multi-valued path: a plain field comparison costs about as little as the
-local -- and read only data that the rule set does not write (:func:`unaffected`), with no
-function whose result changes between calls (``now()``, ``today()``). Two tests are the same when
-they are written the same, literal types included (:func:`shape`; ``1`` is not ``true``).
+local -- and read only data that the rule set does not write (:mod:`procrules.engine.indexing`),
+with no function whose result changes between calls (``now()``, ``today()``). Two tests are the
+same when they are written the same, literal types included (:func:`shape`; ``1`` is not
+``true``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from procrules.engine.functions import IMPURE
-from procrules.engine.indexing import TARGETS
+from procrules.engine.indexing import Writes, trail, unaffected
 from procrules.language import ast
 
 #: The value of a shared test's local before the test is evaluated (``_U`` in generated code).
@@ -36,91 +37,7 @@ UNSET: Any = object()
 if TYPE_CHECKING:
     from collections.abc import Hashable, Iterable, Iterator
 
-#: One step of a path as far as writes are concerned: a field name, or a custom-data entry
-#: (connection, module, key; ``*`` matches anything).
-Component = str | tuple[str, str, str]
-Trail = tuple[Component, ...]
-
 _LEAVES = (ast.Compare, ast.IsCheck, ast.Exists, ast.Truthy)
-
-
-def trail(path: ast.Path) -> Trail:
-    """What a path reads or writes, as far as it is known statically: its field names and
-    custom-data entries up to the first index, wildcard or filter (everything under that point
-    may be read or written)."""
-    out: list[Component] = []
-    for seg in path.segments:
-        if isinstance(seg, ast.Field):
-            out.append(seg.name)
-        elif isinstance(seg, ast.CustomDataRef):
-            out += ["customData", (seg.connection, seg.module, seg.key)]
-        else:
-            break
-    return tuple(out)
-
-
-def written_trails(actions: Iterable[ast.Action]) -> set[Trail]:
-    """What ``actions`` may change."""
-    return {
-        trail(getattr(action, attr)) for action in actions for attr in TARGETS.get(type(action), ())
-    }
-
-
-def _may_meet(a: Component, b: Component) -> bool:
-    if isinstance(a, str) or isinstance(b, str):
-        return a == b
-    return all(x == y or "*" in (x, y) for x, y in zip(a, b, strict=True))
-
-
-class Writes:
-    """What a rule set's actions may change (their trails), as a tree for quick questions: a
-    rule set may write hundreds of custom-data entries (one per rule), and every path of every
-    condition is asked about."""
-
-    __slots__ = ("end", "entries", "fields")
-
-    def __init__(self, trails: Iterable[Trail] = ()) -> None:
-        self.end = False  #: a write ends here: everything under this point may change
-        self.fields: dict[str, Writes] = {}
-        self.entries: dict[str, dict[tuple[str, str, str], Writes]] = {}  #: by module
-        for written in trails:
-            self._add(written)
-
-    def _add(self, written: Trail) -> None:
-        node = self
-        for component in written:
-            if isinstance(component, str):
-                node = node.fields.setdefault(component, Writes())
-            else:
-                module = node.entries.setdefault(component[1], {})
-                node = module.setdefault(component, Writes())
-        node.end = True
-
-    def meets(self, read: Trail) -> bool:
-        """Whether a write may change what ``read`` reads: one goes to it, into it, or to an
-        object on the way to it."""
-        if self.end:
-            return True
-        if not read:
-            return bool(self.fields or self.entries)
-        head, rest = read[0], read[1:]
-        if isinstance(head, str):
-            child = self.fields.get(head)
-            return child is not None and child.meets(rest)
-        modules = self.entries.values() if head[1] == "*" else [self.entries.get(head[1], {})]
-        modules = [*modules, self.entries.get("*", {})] if head[1] != "*" else modules
-        return any(
-            _may_meet(head, entry) and child.meets(rest)
-            for module in modules
-            for entry, child in module.items()
-        )
-
-
-def unaffected(read: Trail, written: Writes | set[Trail]) -> bool:
-    """Whether no write in ``written`` can change what ``read`` reads: none goes to it, into it,
-    or to an object on the way to it."""
-    writes = written if isinstance(written, Writes) else Writes(written)
-    return not writes.meets(read)
 
 
 def _compared(cls: type) -> tuple[str, ...]:
@@ -184,12 +101,11 @@ def leaves(condition: ast.Condition) -> Iterator[ast.Condition]:
         yield condition
 
 
-def shared_tests(conditions: Iterable[ast.Condition], written: set[Trail]) -> dict[int, str]:
+def shared_tests(conditions: Iterable[ast.Condition], writes: Writes) -> dict[int, str]:
     """The leaf tests of ``conditions`` (the conditions of one rule set's rules for one record
     type) to share, by ``id`` of the node, each with the name of its local: ``_m0``, ``_m1``…;
     a test shares a local with every test written the same."""
     found: dict[Hashable, list[ast.Condition]] = {}
-    writes = Writes(written)
     for condition in conditions:
         for leaf in leaves(condition):
             if _worth_sharing(leaf, writes):

@@ -55,6 +55,7 @@ HELPERS: dict[str, Any] = {
     "_cdvals": p.cd_values_of,
     "_items": p.items,
     "_rdec": v.read_decimal,
+    "_edec": v.early_decimal,
     "_rint": v.read_integer,
     "_rstr": v.read_string,
     "_rbool": v.read_bool,
@@ -128,6 +129,16 @@ class PathInfo:
         return self.types[-1]
 
 
+@dataclass(frozen=True, slots=True)
+class Read:
+    """A read of a record's field as generated (a fields-only path outside ``[where …]``): its
+    source, the field names, and whether the field is a decimal (read through ``_rdec``)."""
+
+    src: str
+    names: tuple[str, ...]
+    decimal: bool = False
+
+
 _UNFOLDED: Any = object()
 
 
@@ -146,8 +157,8 @@ class Emitter:
         self._n = 0
         self._interned: dict[tuple[type, Any], str] = {}
         #: every read of the record's fields (fields-only paths, outside ``[where …]``) as
-        #: generated: its source, and the field names (see :mod:`procrules.engine.indexing`)
-        self.reads: list[tuple[str, tuple[str, ...]]] = []
+        #: generated (see :mod:`procrules.engine.indexing`)
+        self.reads: list[Read] = []
         #: while generating a fused function's conditions: the tests it shares, by ``id`` of
         #: the node, with their locals (see :mod:`procrules.engine.sharing`)
         self.shared: dict[int, str] | None = None
@@ -427,7 +438,8 @@ class Emitter:
                 src = f"_cdv({src}, {self.name(step.cd.map_key)}, {self.name(info.site)})"
             is_dict = False
         if not env.in_where and all(step.kind == "field" for step in info.steps):
-            self.reads.append((src, tuple(step.name for step in info.steps)))
+            names = tuple(step.name for step in info.steps)
+            self.reads.append(Read(src, names, decimal=typ.kind is t.Kind.DECIMAL))
         code = Code(self._coerce(src, typ, info.site), typ)
         fast = _FAST_CLASS.get(typ.kind)
         if fast is not None:

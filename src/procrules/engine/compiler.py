@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from procrules.engine.actions import FAIL, IGNORE, STOP, Action, compile_action
-from procrules.engine.codegen import Emitter, Env
+from procrules.engine.codegen import Emitter, Env, Read
 from procrules.engine.conditions import condition
 from procrules.engine.fused import FusedRule, FusedRuleSet, fuse
-from procrules.engine.indexing import Names, Trail, Writes, key_first, written_trails
+from procrules.engine.indexing import Trail, Writes, key_first, written_trails
 from procrules.engine.result import FiredRule
 from procrules.engine.sharing import shared_tests
 from procrules.language import ast
@@ -143,14 +143,14 @@ _SIGNALS: dict[type, str] = {ast.Stop: STOP, ast.Ignore: IGNORE, ast.Fail: FAIL}
 
 def _fused_condition(
     em: Emitter, rule: ast.Rule, env: Env, written: Writes
-) -> tuple[str | None, tuple[tuple[str, Names], ...]]:
+) -> tuple[str | None, tuple[Read, ...]]:
     """A rule's condition source for its fused function (its key test first), and the reads in
     it that the function may share (:mod:`procrules.engine.indexing`)."""
     if rule.condition is None:
         return None, ()
     start = len(em.reads)
     src = condition(em, key_first(rule.condition, written), env)
-    shared = tuple((read, names) for read, names in em.reads[start:] if not written.meets(names))
+    shared = tuple(read for read in em.reads[start:] if not written.meets(read.names))
     return src, shared
 
 

@@ -22,8 +22,9 @@ of the engine's own::
         return None
 
 Fields the rule set never writes are read once, into locals, at the start
-(:mod:`procrules.engine.indexing`), and a costly test that several rules make is computed once, into
-a local ``_m0`` that starts as ``_U`` (:mod:`procrules.engine.sharing`).
+(:mod:`procrules.engine.indexing`; a decimal field is converted there too), and a costly test
+that several rules make is computed once, into a local ``_m0`` that starts as ``_U``
+(:mod:`procrules.engine.sharing`).
 
 The code costs nothing to say which rule was running when an error is raised: that is read from
 the traceback, by line (:meth:`FusedRuleSet.running`).
@@ -44,7 +45,7 @@ from procrules.engine.actions import FAIL, IGNORE, STOP
 
 if TYPE_CHECKING:
     from procrules.engine.actions import Action
-    from procrules.engine.codegen import Emitter
+    from procrules.engine.codegen import Emitter, Read
     from procrules.engine.compiler import CompiledRule
 
 Run = Callable[[Any, tuple[bool, ...], "str | None"], "str | None"]
@@ -60,8 +61,8 @@ class FusedRule:
     condition: str | None
     actions: tuple[Action, ...]
     signals: tuple[str | None, ...]  #: per action: STOP, IGNORE, FAIL (always), "maybe", None
-    #: the reads in ``condition`` of fields the rule set never writes: (source, field names)
-    shared: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: the reads in ``condition`` of fields the rule set never writes
+    shared: tuple[Read, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,21 +123,30 @@ def fuse(em: Emitter, rules: list[FusedRule], locals_: list[str]) -> FusedRuleSe
 def _share_reads(em: Emitter, rules: list[FusedRule]) -> tuple[list[str | None], list[str]]:
     """The rules' conditions with each shared read replaced by a local, and the lines that set
     the locals, once, at the start of the function (:mod:`procrules.engine.indexing`)."""
-    local: dict[tuple[str, ...], str] = {}
+    local: dict[tuple[tuple[str, ...], bool], str] = {}
     preamble: list[str] = []
     conditions: list[str | None] = []
     for fr in rules:
         cond = fr.condition
-        for read, names in fr.shared:
-            if cond is None or read not in cond:
+        for read in fr.shared:
+            if cond is None or read.src not in cond:
                 continue
-            name = local.get(names)
+            name = local.get((read.names, read.decimal))
             if name is None:
-                name = local[names] = f"_h{len(local)}"
-                preamble.append(f"{name} = {read}")
-            cond = cond.replace(read, name)
+                name = local[read.names, read.decimal] = f"_h{len(local)}"
+                preamble.append(f"{name} = {_early(read)}")
+            cond = cond.replace(read.src, name)
         conditions.append(cond)
     return conditions, preamble
+
+
+def _early(read: Read) -> str:
+    """The source that reads a shared field once: a decimal field is converted there too (a
+    float or a normal-form text; ``early_decimal``), so that each of its tests takes the fast
+    path; a value that is not a number is left for the test that reads it to fail on."""
+    if not read.decimal:
+        return read.src
+    return f"(_e if (_e := {read.src}).__class__ is _dec or _e is None else _edec(_e))"
 
 
 def _rule_lines(

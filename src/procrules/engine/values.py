@@ -107,6 +107,19 @@ def read_decimal(value: object, site: Site | None) -> Decimal | int | None:
         fail(f"{_where(site)}{exc}", site)
 
 
+def early_decimal(value: object) -> object:
+    """What :func:`read_decimal` gives for ``value`` where it succeeds, else ``value`` itself:
+    a decimal field read once at the start of a fused function is converted there (a float or
+    a normal-form text), and a value that is not a number stays as it is, so the rule that
+    reads it fails as before, where it reads it."""
+    if value is None or value.__class__ is Decimal or value.__class__ is int:
+        return value
+    try:
+        return to_decimal(value)
+    except ValueError:
+        return value
+
+
 def read_integer(value: object, site: Site | None) -> int | None:
     if value is None or value.__class__ is int:
         return value

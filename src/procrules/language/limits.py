@@ -137,31 +137,46 @@ def record_problem(value: Any) -> str | None:
     the faster walk, and stops at :data:`MAX_RECORD_DEPTH` levels); called with too little of
     Python's stack left for that, it walks level by level instead.
     """
-    if not isinstance(value, dict | list):
+    cls = value.__class__
+    if cls is not dict and cls is not list and not isinstance(value, dict | list):
         return _too_long() if isinstance(value, str) and len(value) > MAX_STRING_CHARS else None
+    if len(value) > MAX_LIST_ITEMS:
+        return _too_many(value)
     try:
         return _walk(value, 1)
     except RecursionError:
         return _walk_levels(value)
 
 
-def _walk(current: Any, depth: int) -> str | None:
-    """:func:`record_problem` of the object or list ``current`` at level ``depth``."""
-    if len(current) > MAX_LIST_ITEMS:
-        return _too_many(current)
+def _walk(  # the defaults make the hot names locals: this runs for every value of a record
+    current: Any,
+    depth: int,
+    _str: type = str,
+    _dict: type = dict,
+    _list: type = list,
+    _leaves: frozenset[type] = _LEAVES,
+    _len: Any = len,
+    _chars: int = MAX_STRING_CHARS,
+) -> str | None:
+    """:func:`record_problem` of the items of the object or list ``current`` (measured already)
+    at level ``depth``: the usual classes first, by identity, ``isinstance`` only for others."""
     cls = current.__class__
-    is_map = cls is dict or (cls is not list and isinstance(current, dict))
+    is_map = cls is _dict or (cls is not _list and isinstance(current, dict))
     for item in current.values() if is_map else current:
         cls = item.__class__
-        if cls is str:
-            if len(item) > MAX_STRING_CHARS:
+        if cls is _str:
+            if _len(item) > _chars:
                 return _too_long()
-        elif cls is dict or cls is list or (cls not in _LEAVES and isinstance(item, dict | list)):
+        elif cls in _leaves:
+            continue
+        elif cls is _dict or cls is _list or isinstance(item, dict | list):
             if depth >= MAX_RECORD_DEPTH:
                 return _too_deep()
+            if _len(item) > MAX_LIST_ITEMS:
+                return _too_many(item)
             if (problem := _walk(item, depth + 1)) is not None:
                 return problem
-        elif cls not in _LEAVES and isinstance(item, str) and len(item) > MAX_STRING_CHARS:
+        elif isinstance(item, str) and _len(item) > MAX_STRING_CHARS:
             return _too_long()
     return None
 

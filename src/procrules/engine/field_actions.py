@@ -115,27 +115,45 @@ def _add_text_to_top_field(
     last: str, item: str, info: PathInfo, element: t.Type, site: Site
 ) -> Action:
     """``add "text" to tags``, the usual add: :func:`add_to_field` with the item and the
-    location known at load time."""
+    location known at load time, and its steps (:func:`already_in`, :func:`_append`,
+    :meth:`State.change_at`) written out, as it runs for many rules of a record."""
+    paths = tuple(location_text((last, n)) for n in range(_KNOWN_PATHS))
 
     def run_add_text(st: State) -> None:
         rec = st.rec
         raw = rec.get(last)
         if raw is None:
-            current = []
+            n = 0
         elif raw.__class__ is list:
-            current = raw
-            if already_in(item, raw, element):
+            if _STR_ONLY.issuperset(map(type, raw)):
+                if item in raw:
+                    return
+            elif already_in(item, raw, element):
                 return
+            n = len(raw)
         else:
             fail(f"cannot add to {info.site.text}: it is {kind_of(raw)}, not a list", site)
         owned = st.owned
         if owned is None or id(rec) not in owned:
             rec = st.container((), site)
-        n = len(current)
-        _append(st, rec, last, raw, item)
-        st.change_at(location_text((last, n)), None, item)
+            owned = st.owned
+            assert owned is not None
+        if raw is not None and id(raw) in owned:
+            raw.append(item)
+        else:
+            grown = [*(raw or ()), item]
+            owned[id(grown)] = grown
+            rec[last] = grown
+        rule = st.rule
+        assert rule is not None
+        path = paths[n] if n < _KNOWN_PATHS else location_text((last, n))
+        st.changes.append((rule.ruleset, rule.name, path, None, item))
 
     return run_add_text
+
+
+#: how many change paths of a list field (``tags[0]`` …) an add keeps ready
+_KNOWN_PATHS = 32
 
 
 def _append(st: State, holder: dict[str, Any], last: str, raw: list[Any] | None, item: Any) -> None:

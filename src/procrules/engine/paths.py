@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from procrules.engine.values import Site, fail
 from procrules.language.grammar import RESERVED_WORDS
-from procrules.records import CustomDataError, coerce_value
+from procrules.records import CustomDataError, check_write, coerce_value
 
 if TYPE_CHECKING:
     from procrules.engine.state import State
@@ -41,6 +41,7 @@ class CDKey:
         "map_key",
         "matches",
         "module",
+        "open",
         "suffix",
         "text",
         "wild",
@@ -60,6 +61,9 @@ class CDKey:
         #: a ``string`` entry of this key without its value (copied for each entry written)
         self.head: dict[str, str] = {"connectionId": connection} if connection else {}
         self.head.update(moduleId=module, key=key, type="string")
+        #: any writer may write this entry (a valid key of an ``x-`` module): a write of it
+        #: needs no ownership check at run time
+        self.open = module.startswith("x-") and _writable(connection, module, key)
 
     def selects(self, map_key: str) -> bool:
         """Whether this key (a pattern when it has a ``*``) takes the entry ``map_key``."""
@@ -77,6 +81,14 @@ class CDKey:
 
     def __repr__(self) -> str:
         return f"CDKey({self.map_key!r})"
+
+
+def _writable(connection: str, module: str, key: str) -> bool:
+    try:
+        check_write(connection, module, key, None)
+    except CustomDataError:
+        return False
+    return True
 
 
 def _key_matcher(connection: str, module: str, key: str) -> Callable[[str], bool]:

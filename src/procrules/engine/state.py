@@ -198,9 +198,8 @@ class State:
     def cd_set_string(self, holder: Location, cd: CDKey, value: str, site: Site | None) -> None:
         """:meth:`cd_set` of a string value: the same outcome without the general conversions
         (a ``string`` entry holds its text as it is)."""
-        problem = write_problem(cd.connection, cd.module, cd.key, self.writer)
-        if problem is not None:
-            raise EvalError(problem, site)
+        if not cd.open:
+            self._checked(cd, site)
         data = self.rec.get("customData") if not holder else self.read((*holder, "customData"))
         previous = data.get(cd.map_key) if data.__class__ is dict else None
         entry: dict[str, Any] = cd.head.copy()
@@ -218,8 +217,10 @@ class State:
         self._cd_put(holder, cd, entry, site)
         if holder:
             self.change((*holder, cd), before, value)
-        else:
-            self.change_at(cd.text, before, value)
+        else:  # :meth:`change_at`, written out: the usual write of custom data
+            rule = self.rule
+            assert rule is not None
+            self.changes.append((rule.ruleset, rule.name, cd.text, before, value))
 
     def cd_remove(self, holder: Location, cd: CDKey, site: Site | None) -> None:
         self._checked(cd, site)

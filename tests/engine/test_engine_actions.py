@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from engine_helpers import CONN, fired, order, run
 
+from procrules.engine import field_actions
+
 
 def changes(result: Any) -> list[tuple[str, Any, Any]]:
     return [(c.path, c.before, c.after) for c in result.changes]
@@ -44,6 +46,24 @@ def test_set_the_same_value_records_no_change() -> None:
     result = act('set orderStatus = "new"\nset shippingCost = 49.00')
     assert changes(result) == []
     assert fired(result) == ["r"]
+
+
+@pytest.mark.parametrize("before", [None, "PNL", "DHL", "", 12, 12.5, True, {"a": 1}, ["PNL"]])
+@pytest.mark.parametrize("text", ["PNL", "12", ""])
+def test_set_of_a_text_is_the_general_set_written_out(
+    monkeypatch: pytest.MonkeyPatch, before: Any, text: str
+) -> None:
+    """``set forwarderCode = "…"`` runs a shorter path (field_actions._set_text_of_top_field);
+    its outcome is the general set's, whatever the field held."""
+    record = order(forwarderCode=before)
+    fast = act(f'set forwarderCode = "{text}"', record).to_dict()
+    monkeypatch.setattr(field_actions, "_set_text_of_top_field", _general_set)
+    general = act(f'set forwarderCode = "{text}"', record).to_dict()
+    assert fast == general
+
+
+def _general_set(last: str, new: str, typ: Any, site: Any) -> Any:
+    return field_actions.set_field((last,), typ, lambda _st, _cur: new, site)
 
 
 def test_set_creates_missing_objects() -> None:
@@ -274,6 +294,39 @@ def test_log_adds_an_info_message() -> None:
     result = act('log "total " + string(totalInclVat)')
     assert [m.to_dict() for m in result.messages] == [
         {"level": "info", "ruleset": "00-t", "rule": "r", "text": "total 549.00"}
+    ]
+
+
+def test_logs_between_other_actions_keep_their_order_and_rule() -> None:
+    text = """for Order
+rule "only logs"
+then
+log "one"
+log "two"
+end
+rule "mixed"
+then
+log "three"
+set orderStatus = "onHold"
+log "four"
+end
+rule "fails"
+then
+log "five"
+add "x" to tags
+end
+"""
+    result = run(text, order(tags="web"))
+    assert result.status == "error"
+    assert result.error is not None
+    assert result.error.rule == "fails"
+    assert [(m.rule, m.level, m.text) for m in result.messages] == [
+        ("only logs", "info", "one"),
+        ("only logs", "info", "two"),
+        ("mixed", "info", "three"),
+        ("mixed", "info", "four"),
+        ("fails", "info", "five"),
+        ("fails", "error", "cannot add to tags: it is a string, not a list"),
     ]
 
 

@@ -98,12 +98,7 @@ def _message(text: Callable[..., Any], level: str, signal: str | None, site: Sit
     constant = getattr(text, "constant", NOT_CONSTANT)
     if constant is not NOT_CONSTANT:
         shown = "null" if constant is None else fn.f_string(site, constant)
-
-        def run_constant(st: State) -> str | None:
-            st.message(level, shown)
-            return signal
-
-        return run_constant
+        return ConstantMessage(level, shown, signal)
 
     def run(st: State) -> str | None:
         value = text(st, st.rec)
@@ -111,6 +106,20 @@ def _message(text: Callable[..., Any], level: str, signal: str | None, site: Sit
         return signal
 
     return run
+
+
+class ConstantMessage:
+    """``log "text"`` (or ``ignore``/``fail`` with a constant reason): the message is known at
+    load time, so a fused function appends it inline (:mod:`procrules.engine.fused`)."""
+
+    __slots__ = ("level", "signal", "text")
+
+    def __init__(self, level: str, text: str, signal: str | None) -> None:
+        self.level, self.text, self.signal = level, text, signal
+
+    def __call__(self, st: State) -> str | None:
+        st.message(self.level, self.text)
+        return self.signal
 
 
 # ------------------------------------------------------------------------------ targets

@@ -46,6 +46,8 @@ def set_field(names: tuple[str, ...], typ: t.Type, value: Callable[..., Any], si
     text = location_text(names)
     text_field = typ.kind is t.Kind.STRING
     constant = getattr(value, "constant", NOT_CONSTANT)
+    if not parent and text_field and constant.__class__ is str:
+        return _set_text_of_top_field(last, constant, typ, site)
 
     def run(st: State) -> None:
         new = value(st, st.rec) if constant is NOT_CONSTANT else constant
@@ -75,6 +77,31 @@ def set_field(names: tuple[str, ...], typ: t.Type, value: Callable[..., Any], si
         st.change_at(text, before, after)
 
     return run
+
+
+def _set_text_of_top_field(last: str, new: str, typ: t.Type, site: Site) -> Action:
+    """``set forwarderCode = "PNL"``, the usual set: :func:`set_field` with the value and the
+    location known at load time, :meth:`State.change_at` written out."""
+    slow = set_field((last,), typ, lambda _st, _cur: new, site)
+    path = location_text((last,))
+
+    def run_set_text(st: State) -> None:
+        rec = st.rec
+        raw = rec.get(last)
+        if raw is not None and raw.__class__ is not str:
+            slow(st)  # a number or a bool given for a text field: its normal form decides
+            return
+        if raw == new:
+            return
+        owned = st.owned
+        if owned is None or id(rec) not in owned:
+            rec = st.container((), site)
+        rec[last] = new
+        rule = st.rule
+        assert rule is not None
+        st.changes.append((rule.ruleset, rule.name, path, raw, new))
+
+    return run_set_text
 
 
 def add_to_field(

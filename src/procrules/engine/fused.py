@@ -15,6 +15,7 @@ of the engine's own::
             st.rule = _c12              # its CompiledRule: changes and messages name it
             st.writer = _w
             _c13(st)                    # an action that cannot end the evaluation
+            st.messages.append(_c14)    # log "…": the message, made at load time, inline
             cur = st.rec                # actions may have replaced the working record
         if _g1 and (<condition of rule 1>):
             ...
@@ -41,7 +42,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from procrules.engine.actions import FAIL, IGNORE, STOP
+from procrules.engine.actions import FAIL, IGNORE, STOP, ConstantMessage
 
 if TYPE_CHECKING:
     from procrules.engine.actions import Action
@@ -164,21 +165,29 @@ def _rule_lines(
         indent = "    "
     else:
         indent = ""
+    calls: list[str] = []
+    called = False  # whether an action runs as a call: it needs the rule and the writer
+    for action, signal in zip(fr.actions, fr.signals, strict=True):
+        if action.__class__ is ConstantMessage and signal is None:  # a log, inline
+            message = (action.level, rule.ruleset, rule.name, action.text)
+            calls.append(f"st.messages.append({em.name(message)})")
+            continue
+        called = True
+        call = f"{em.name(action)}(st)"
+        if signal in (STOP, IGNORE, FAIL):
+            calls.append(f"return {call}")
+            break
+        if signal == "maybe":
+            calls += [f"_s = {call}", "if _s is not None:", "    return _s"]
+        else:
+            calls.append(call)
+    else:
+        if called:
+            calls.append("cur = st.rec")
     body = [f"_a.append({em.name(rule.fired)})"]
-    if fr.actions:
+    if called:
         body.append(f"st.rule = {em.name(rule)}")
         own = rule.connection
         body.append("st.writer = _w" if own is None else f"st.writer = _w or {em.name(own)}")
-    for action, signal in zip(fr.actions, fr.signals, strict=True):
-        call = f"{em.name(action)}(st)"
-        if signal in (STOP, IGNORE, FAIL):
-            body.append(f"return {call}")
-            break
-        if signal == "maybe":
-            body += [f"_s = {call}", "if _s is not None:", "    return _s"]
-        else:
-            body.append(call)
-    else:
-        if fr.actions:
-            body.append("cur = st.rec")
+    body += calls
     return lines + [indent + line for line in body]

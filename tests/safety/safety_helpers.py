@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 #: Attribute and method names generated code may use (on records, values and the state).
 ATTRIBUTES = frozenset(
     {"get", "append", "startswith", "endswith", "fullmatch", "__class__", "rec", "st", "cur"}
-    | {"fired", "rule", "writer"}  # the state's attributes that a fused rule set sets
+    | {"fired", "rule", "writer", "messages"}  # the state's attributes a fused rule set uses
 )
 _GENERATED = re.compile(r"_[a-z]\d+|_[a-z]")
 _DANGEROUS = {

@@ -156,14 +156,16 @@ def _walk(  # the defaults make the hot names locals: this runs for every value 
     _list: type = list,
     _leaves: frozenset[type] = _LEAVES,
     _len: Any = len,
+    _type: Any = type,
     _chars: int = MAX_STRING_CHARS,
 ) -> str | None:
     """:func:`record_problem` of the items of the object or list ``current`` (measured already)
-    at level ``depth``: the usual classes first, by identity, ``isinstance`` only for others."""
-    cls = current.__class__
+    at level ``depth``: the usual classes first, by identity (``type(x)``, which the interpreter
+    calls faster than it reads ``x.__class__``), ``isinstance`` only for others."""
+    cls = _type(current)
     is_map = cls is _dict or (cls is not _list and isinstance(current, dict))
     for item in current.values() if is_map else current:
-        cls = item.__class__
+        cls = _type(item)
         if cls is _str:
             if _len(item) > _chars:
                 return _too_long()

@@ -275,12 +275,38 @@ def test_wildcard_reads_see_the_writes_of_earlier_rules() -> None:
         ("woo-before", f'any customData[*|{WOO}|meta._wc_klarna_environment] == "test"', "log 1"),
         ("write", "true", 'set customData[|x-a|k] = "1"'),
         ("after", 'any customData[*|x-a|k] == "1"', 'log "after"'),
+        ("any-module", 'any customData[*|*|k] == "2"', 'log "early"'),
         ("woo-after", f'any customData[*|{WOO}|meta._wc_klarna_environment] == "test"', "log 2"),
         ("rewrite", "true", 'set customData[|x-a|k] = "2"'),
         ("after-rewrite", 'any customData[*|x-a|k] == "1"', 'log "stale"'),
+        ("any-module-after", 'any customData[*|*|k] == "2"', 'log "seen"'),
         ("count", "count(customData[*|x-a|*]) == 1", 'log "one"'),
     ]
     text = "for Order\n" + "".join(rule.format(name=n, cond=c, action=a) for n, c, a in texts)
     result = run(text, order(), connection_id=CONN)
     assert result.status == "ok", result.to_dict()
-    assert fired(result) == ["woo-before", "write", "after", "woo-after", "rewrite", "count"]
+    assert fired(result) == [
+        *("woo-before", "write", "after", "woo-after", "rewrite"),
+        *("any-module-after", "count"),
+    ]
+
+
+def test_a_read_of_any_module_sees_a_write_of_any_module() -> None:
+    """A remembered read whose pattern names no module (``*|*|k``) is forgotten by a write of
+    an entry of a module no other remembered read names."""
+    text = """for Order
+rule "before"
+when any customData[*|*|k] == "2"
+then log "early"
+end
+rule "write"
+then set customData[|x-b|k] = "2"
+end
+rule "after"
+when any customData[*|*|k] == "2"
+then log "seen"
+end
+"""
+    result = run(text, order(), connection_id=CONN)
+    assert result.status == "ok", result.to_dict()
+    assert fired(result) == ["write", "after"]

@@ -205,7 +205,9 @@ def cd_values_of(st: State, holder: Any, cd: CDKey, site: Site | None) -> list[A
     wildcard (``customData[*|connector.woocommerce|…]``) of the same object. A custom-data write
     (:meth:`State.cd_set`, :meth:`State.cd_remove`: the only way a map changes in place) makes
     the state forget the reads of that map that the written key matches; a map that is replaced
-    is another object (the memory holds a reference, so its id is not reused)."""
+    is another object (the memory holds a reference, so its id is not reused). The modules of
+    the remembered patterns are kept too: a write of another module's entry (``x-…``, the usual
+    write) forgets nothing and need not look."""
     data = holder.get("customData") if holder.__class__ is dict else None
     if data.__class__ is not dict or not data:
         return []
@@ -219,6 +221,7 @@ def cd_values_of(st: State, holder: Any, cd: CDKey, site: Site | None) -> list[A
             return found[1]
     values = cd_values(holder, cd, site)
     memo[key] = (data, values, cd)
+    st.cd_memo_modules.add(cd.module)
     return values
 
 

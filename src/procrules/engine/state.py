@@ -49,6 +49,7 @@ class State:
 
     __slots__ = (
         "cd_memo",
+        "cd_memo_modules",
         "changes",
         "fired",
         "messages",
@@ -70,6 +71,8 @@ class State:
         self.trace = trace
         #: wildcard custom-data reads, remembered until the next custom-data write
         self.cd_memo: dict[tuple[int, str], tuple[Any, list[Any], CDKey]] | None = None
+        #: the modules of the patterns in ``cd_memo`` (``*`` for any module)
+        self.cd_memo_modules: set[str] = set()
 
     # ---------------------------------------------------------------------- bookkeeping
 
@@ -251,7 +254,7 @@ class State:
         else:
             data[cd.map_key] = entry
         memo = self.cd_memo
-        if memo:
+        if memo and (cd.module in (modules := self.cd_memo_modules) or "*" in modules):
             key = cd.map_key
             for stale in [k for k, (d, _v, w) in memo.items() if d is data and w.selects(key)]:
                 del memo[stale]

@@ -15,6 +15,7 @@ from engine_helpers import CONN, book_of, fired, order
 
 from procrules import Book, Context, jsonio
 from procrules.engine import fused, values
+from procrules.engine.values import EvalError
 from procrules.records import normalize_record
 
 if TYPE_CHECKING:
@@ -92,6 +93,8 @@ def test_a_float_field_is_converted_once_a_record(monkeypatch: pytest.MonkeyPatc
 
     book = book_of(DECIMALS)
     monkeypatch.setattr(values, "to_decimal", counting)
+    monkeypatch.setattr(values, "_READ", {})
+    monkeypatch.setattr(values, "_READ_MAX", 0)  # nothing remembered between reads
     record = order(totalInclVat=549.5, shippingCost="49.00")
     result = book.apply(record, Context(connection_id=CONN))
     assert fired(result) == ["big", "free shipping", "after the write"]
@@ -99,6 +102,44 @@ def test_a_float_field_is_converted_once_a_record(monkeypatch: pytest.MonkeyPatc
     # so it is read (and converted) where each test reads it, three times before the write.
     assert calls.count(549.5) == 1
     assert calls.count("49.00") == 3
+
+
+def test_decimals_read_from_floats_and_texts_are_remembered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[object] = []
+    convert = values.to_decimal
+
+    def counting(value: object) -> Decimal:
+        calls.append(value)
+        return convert(value)
+
+    monkeypatch.setattr(values, "to_decimal", counting)
+    monkeypatch.setattr(values, "_READ", {})
+    for _ in range(3):
+        assert str(values.read_decimal(12.5, None)) == "12.5"
+        assert str(values.read_decimal("0.10", None)) == "0.10"
+    assert calls == [12.5, "0.10"]
+    # a zero is never remembered: 0.0 == -0.0, and their decimals differ
+    assert [str(values.read_decimal(z, None)) for z in (0.0, -0.0, 0.0, -0.0)] == [
+        "0.0",
+        "-0.0",
+        "0.0",
+        "-0.0",
+    ]
+    # a text that is no number is refused every time, and not remembered
+    for _ in range(2):
+        with pytest.raises(EvalError, match="not a decimal number"):
+            values.read_decimal("lots", None)
+    assert set(values._READ) == {12.5, "0.10"}
+
+
+def test_the_memory_of_decimals_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(values, "_READ", {})
+    monkeypatch.setattr(values, "_READ_MAX", 10)
+    read = [values.read_decimal(f"{n}.5", None) for n in range(50)]
+    assert [str(d) for d in read] == [f"{n}.5" for n in range(50)]
+    assert len(values._READ) == 10
 
 
 @pytest.mark.parametrize("bad", ["lots", True, "NaN", [1]])

@@ -97,12 +97,33 @@ def _where(site: Site | None) -> str:
     return f"{site.text}: " if site is not None and site.text else ""
 
 
+#: decimals read from floats and texts, by value: a record repeats them (a row's total that
+#: several rules read, a VAT rate), and so do records. A pure function's memory: bounded, and
+#: never holding a zero (``0.0 == -0.0``, but their decimals differ).
+_READ: dict[object, Decimal] = {}
+_READ_MAX = 4096
+
+
+def _decimal(value: object) -> Decimal:
+    """:func:`to_decimal`, remembered for floats and texts; raises ``ValueError`` as it does."""
+    cls = value.__class__
+    if cls is not float and cls is not str:
+        return to_decimal(value)
+    found = _READ.get(value)
+    if found is not None:
+        return found
+    read = to_decimal(value)
+    if value and len(_READ) < _READ_MAX:
+        _READ[value] = read
+    return read
+
+
 def read_decimal(value: object, site: Site | None) -> Decimal | int | None:
     """A decimal field's value: ints stay ints (they compute exactly with decimals)."""
     if value is None or value.__class__ is Decimal or value.__class__ is int:
         return value
     try:
-        return to_decimal(value)
+        return _decimal(value)
     except ValueError as exc:
         fail(f"{_where(site)}{exc}", site)
 
@@ -115,7 +136,7 @@ def early_decimal(value: object) -> object:
     if value is None or value.__class__ is Decimal or value.__class__ is int:
         return value
     try:
-        return to_decimal(value)
+        return _decimal(value)
     except ValueError:
         return value
 

@@ -5,11 +5,13 @@ Run (from the repository root, with the ``bench`` extra installed for the peers)
     python benchmarks/run.py                      # 20,000 orders; 10, 50 and 200 rules; 5 repeats
     python benchmarks/run.py --quick              # 2,000 orders; 10 and 50 rules; 3 repeats
     python benchmarks/run.py --orders 5000 --rules 50 --engines baseline,procrules
+    python benchmarks/run.py --floats --engines procrules   # records as json.loads gives them
 
 What it does, in order:
 
 1. generates ``--orders`` seeded orders (:mod:`orders`) as JSON text and parses them once with
-   ``procrules.jsonio.loads`` (money as ``Decimal``) -- parsing is not timed;
+   ``procrules.jsonio.loads`` (money as ``Decimal``; with ``--floats``, ``json.loads``: money as
+   floats, the form CLI.md's Python API names) -- parsing is not timed;
 2. for each rule-set size, generates the rules (:mod:`rulegen`: one description per rule) and
    builds every engine from them (:mod:`engines`); each engine prepares the records in the form it
    takes (floats for the peers that cannot take ``Decimal``) -- not timed;
@@ -29,6 +31,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib.util
+import json
 import platform
 import statistics
 import sys
@@ -203,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", type=float, default=2.0, help="peer seconds per pass")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--quick", action="store_true", help="2,000 orders, 10+50 rules, 3 runs")
+    parser.add_argument(
+        "--floats", action="store_true", help="parse with json.loads (money as floats)"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.orders, args.repeat, args.rules, args.budget = 2000, 3, "10,50", 0.5
@@ -211,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
 
     start = time.perf_counter()
     lines = order_lines(args.orders, args.seed)
-    records = [jsonio.loads(line) for line in lines]
+    parse = json.loads if args.floats else jsonio.loads
+    records = [parse(line) for line in lines]
     rows = sum(len(r["rows"]) for r in records)
     print(
         f"{len(records)} orders ({rows / len(records):.1f} rows each, "
@@ -263,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def report(timings: list[Timing], args: argparse.Namespace, sizes: list[int]) -> None:
+    floats = args.floats
     print(
         f"\nprocrules throughput benchmark: {args.orders} orders, median of {args.repeat} "
         f"(peers on a subset: median of up to 3), Python {platform.python_version()}, "
@@ -279,7 +287,7 @@ def report(timings: list[Timing], args: argparse.Namespace, sizes: list[int]) ->
             f"| {e.name} | {t.rules} | {t.records} | {t.seconds:.3f} | "
             f"{t.seconds / t.records * 1e6:,.1f} | {t.per_second:,.0f} | {t.ratio:,.2f} | "
             f"{'yes' if e.actions else 'conditions only'} | {e.load_seconds * 1000:,.0f} | "
-            f"{e.data} |"
+            f"{e.data.replace('(Decimal)', '(floats)') if floats else e.data} |"
         )
     print("\nx baseline (lower is better):\n")
     names = list(dict.fromkeys(t.engine.name for t in timings))

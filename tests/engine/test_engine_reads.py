@@ -137,9 +137,9 @@ def test_decimals_read_from_floats_and_texts_are_remembered(
 def test_the_memory_of_decimals_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(values, "_READ", {})
     monkeypatch.setattr(values, "_READ_MAX", 10)
-    read = [values.read_decimal(f"{n}.5", None) for n in range(50)]
-    assert [str(d) for d in read] == [f"{n}.5" for n in range(50)]
-    assert len(values._READ) == 10
+    read = [values.read_decimal(f"{n}.5", None) for n in range(55)]
+    assert [str(d) for d in read] == [f"{n}.5" for n in range(55)]
+    assert set(values._READ) == {f"{n}.5" for n in range(50, 55)}  # emptied at 10, 20, … 50
 
 
 @pytest.mark.parametrize("bad", ["lots", True, "NaN", [1]])

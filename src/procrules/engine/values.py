@@ -98,8 +98,8 @@ def _where(site: Site | None) -> str:
 
 
 #: decimals read from floats and texts, by value: a record repeats them (a row's total that
-#: several rules read, a VAT rate), and so do records. A pure function's memory: bounded, and
-#: never holding a zero (``0.0 == -0.0``, but their decimals differ).
+#: several rules read, a VAT rate), and so do records. A pure function's memory: emptied when
+#: full, and never holding a zero (``0.0 == -0.0``, but their decimals differ).
 _READ: dict[object, Decimal] = {}
 _READ_MAX = 4096
 
@@ -113,7 +113,9 @@ def _decimal(value: object) -> Decimal:
     if found is not None:
         return found
     read = to_decimal(value)
-    if value and len(_READ) < _READ_MAX:
+    if value and _READ_MAX:
+        if len(_READ) >= _READ_MAX:  # full: start again, so that what records read now is kept
+            _READ.clear()
         _READ[value] = read
     return read
 

@@ -142,8 +142,8 @@ def _add_text_to_top_field(
     last: str, item: str, info: PathInfo, element: t.Type, site: Site
 ) -> Action:
     """``add "text" to tags``, the usual add: :func:`add_to_field` with the item and the
-    location known at load time, and its steps (:func:`already_in`, :func:`_append`,
-    :meth:`State.change_at`) written out, as it runs for many rules of a record."""
+    location known at load time, and its steps (:func:`already_in`, :meth:`State.change_at`)
+    written out, as it runs for many rules of a record."""
     paths = tuple(location_text((last, n)) for n in range(_KNOWN_PATHS))
 
     def run_add_text(st: State) -> None:
@@ -163,14 +163,7 @@ def _add_text_to_top_field(
         owned = st.owned
         if owned is None or id(rec) not in owned:
             rec = st.container((), site)
-            owned = st.owned
-            assert owned is not None
-        if raw is not None and id(raw) in owned:
-            raw.append(item)
-        else:
-            grown = [*(raw or ()), item]
-            owned[id(grown)] = grown
-            rec[last] = grown
+        _append(st, rec, last, raw, item)
         rule = st.rule
         assert rule is not None
         path = paths[n] if n < _KNOWN_PATHS else location_text((last, n))

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from procrules.engine import functions as fn
 from procrules.engine import paths as p
 from procrules.engine import values as v
+from procrules.engine.indexing import Read
 from procrules.language import ast
 from procrules.language import types as t
 from procrules.language.builtins import SIGNATURES
@@ -129,16 +130,6 @@ class PathInfo:
         return self.types[-1]
 
 
-@dataclass(frozen=True, slots=True)
-class Read:
-    """A read of a record's field as generated (a fields-only path outside ``[where …]``): its
-    source, the field names, and whether the field is a decimal (read through ``_rdec``)."""
-
-    src: str
-    names: tuple[str, ...]
-    decimal: bool = False
-
-
 _UNFOLDED: Any = object()
 
 
@@ -156,9 +147,7 @@ class Emitter:
         self._pending: list[tuple[str, Any, str, str | None]] = []
         self._n = 0
         self._interned: dict[tuple[type, Any], str] = {}
-        #: every read of the record's fields (fields-only paths, outside ``[where …]``) as
-        #: generated (see :mod:`procrules.engine.indexing`)
-        self.reads: list[Read] = []
+        self.reads: list[Read] = []  #: every field read generated (:class:`indexing.Read`)
         #: while generating a fused function's conditions: the tests it shares, by ``id`` of
         #: the node, with their locals (see :mod:`procrules.engine.sharing`)
         self.shared: dict[int, str] | None = None

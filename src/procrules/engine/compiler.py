@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from procrules.engine.actions import FAIL, IGNORE, STOP, Action, compile_action
-from procrules.engine.codegen import Emitter, Env, Read
+from procrules.engine.codegen import Emitter, Env
 from procrules.engine.conditions import condition
 from procrules.engine.fused import FusedRule, FusedRuleSet, fuse
-from procrules.engine.indexing import Trail, Writes, key_first, written_trails
+from procrules.engine.indexing import Read, Trail, Writes, key_first, written_trails
 from procrules.engine.result import FiredRule
 from procrules.engine.sharing import shared_tests
 from procrules.language import ast

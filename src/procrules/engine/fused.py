@@ -46,8 +46,9 @@ from procrules.engine.actions import FAIL, IGNORE, STOP, ConstantMessage
 
 if TYPE_CHECKING:
     from procrules.engine.actions import Action
-    from procrules.engine.codegen import Emitter, Read
+    from procrules.engine.codegen import Emitter
     from procrules.engine.compiler import CompiledRule
+    from procrules.engine.indexing import Read
 
 Run = Callable[[Any, tuple[bool, ...], "str | None"], "str | None"]
 Scope = tuple[frozenset[str], str | None]  #: a scope group: directions, connection

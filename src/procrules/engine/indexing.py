@@ -22,6 +22,7 @@ key test rules the rule out first -- the rule does not fire, as it would not hav
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from procrules.language import ast
@@ -171,3 +172,13 @@ def _is_key_test(c: ast.Condition, written: Writes) -> bool:
     if isinstance(right, ast.Lit):
         return right.value is not None
     return isinstance(right, ast.ConstRef)
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """A read of a record's field as generated (a fields-only path outside ``[where …]``): its
+    source, the field names, and whether the field is a decimal (read through ``_rdec``)."""
+
+    src: str
+    names: tuple[str, ...]
+    decimal: bool = False

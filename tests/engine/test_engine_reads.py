@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import copy
 import json
+from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 from engine_helpers import CONN, book_of, fired, order
@@ -17,9 +18,6 @@ from procrules import Book, Context, jsonio
 from procrules.engine import fused, values
 from procrules.engine.values import EvalError
 from procrules.records import normalize_record
-
-if TYPE_CHECKING:
-    from decimal import Decimal
 
 RECORDS = Path(__file__).parents[2] / "rules" / "records"
 
@@ -175,3 +173,11 @@ end
     result = book_of(text).apply(order(totalInclVat="lots"), Context(connection_id=CONN))
     assert result.status == "ok"
     assert fired(result) == ["other"]
+
+
+def test_long_texts_are_not_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(values, "_READ", {})
+    long = "0" * 50_000 + "1"  # a valid number: leading zeros are allowed
+    assert values.read_decimal(long, None) == Decimal(long)
+    assert values.read_decimal("12.50", None) == Decimal("12.50")
+    assert set(values._READ) == {"12.50"}

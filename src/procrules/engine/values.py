@@ -102,12 +102,13 @@ def _where(site: Site | None) -> str:
 #: full, and never holding a zero (``0.0 == -0.0``, but their decimals differ).
 _READ: dict[object, Decimal] = {}
 _READ_MAX = 4096
+_READ_CHARS = 40  #: longer texts are not remembered: 4,096 of them could hold gigabytes
 
 
 def _decimal(value: object) -> Decimal:
     """:func:`to_decimal`, remembered for floats and texts; raises ``ValueError`` as it does."""
     cls = value.__class__
-    if cls is not float and cls is not str:
+    if cls is not float and (cls is not str or len(value) > _READ_CHARS):  # type: ignore[arg-type]
         return to_decimal(value)
     found = _READ.get(value)
     if found is not None:
